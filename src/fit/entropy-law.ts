@@ -1,0 +1,143 @@
+import { InputError, UsageError } from '../util/errors.ts';
+import { MIN_RELATIVE_SPREAD } from '../util/tolerances.ts';
+import { studentTQuantile } from './student-t.ts';
+import type { EntropyLawFit } from './types.ts';
+
+/** Options for `fitEntropyLaw`. */
+export interface EntropyLawOptions {
+  /**
+   * Per-point standard deviations σ of R (scipy's `sigma`); each point is weighted by 1/σ². Like
+   * curve_fit's default (`absolute_sigma=False`), only their relative size matters: the covariance is scaled
+   * by the reduced chi-square. Defaults to none (ordinary least squares).
+   */
+  sigma?: ArrayLike<number>;
+  /** Confidence level of the intervals, in (0, 1). Defaults to 0.95. */
+  confidence?: number;
+}
+
+/**
+ * Fits R = −a·exp(H) + b by exact (weighted) linear least squares in X = exp(H): the law is linear in X
+ * with slope −a and intercept b, so no iteration is needed. Returns a, b, their standard errors and
+ * covariance (the usual OLS formulas, equal to scipy.optimize.curve_fit's), Student-t confidence intervals
+ * with n − 2 degrees of freedom, R² and RMSE. O(n).
+ *
+ * Throws an `InputError` for fewer than 3 points, non-finite values, or entropy without spread (a is then
+ * not identifiable); a `UsageError` for bad options.
+ * @example fitEntropyLaw([0.1, 0.3, 0.5], [0.7, 0.55, 0.38]).params // => { a: 0.79..., b: 1.57... }
+ */
+export function fitEntropyLaw(
+  entropy: ArrayLike<number>,
+  metric: ArrayLike<number>,
+  options: EntropyLawOptions = {},
+): EntropyLawFit {
+  const { sigma, confidence = 0.95 } = options;
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new UsageError(`invalid confidence: ${confidence} (expected a number in (0, 1))`);
+  }
+  const n = entropy.length;
+  if (metric.length !== n) {
+    throw new UsageError(`fitEntropyLaw needs as many metric values as entropy values (${metric.length} vs ${n})`);
+  }
+  if (sigma && sigma.length !== n) throw new UsageError(`fitEntropyLaw needs one sigma per point (${sigma.length} vs ${n})`);
+  if (n < 3) throw new InputError(`fitEntropyLaw requires at least 3 points (got ${n})`);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(entropy[i]) || !Number.isFinite(metric[i])) {
+      throw new InputError(`fitEntropyLaw requires finite values (point ${i + 1}: H = ${entropy[i]}, R = ${metric[i]})`);
+    }
+    if (sigma && !(sigma[i] > 0 && Number.isFinite(sigma[i]))) {
+      throw new UsageError(`invalid sigma at point ${i + 1}: ${sigma[i]} (expected a positive number)`);
+    }
+  }
+  return _fitEntropyLaw(entropy, metric, sigma, confidence);
+}
+
+/** The clean core of `fitEntropyLaw`: inputs already validated. */
+function _fitEntropyLaw(
+  entropy: ArrayLike<number>,
+  metric: ArrayLike<number>,
+  sigma: ArrayLike<number> | undefined,
+  confidence: number,
+): EntropyLawFit {
+  const n = entropy.length;
+  const x = new Float64Array(n);
+  const w = new Float64Array(n);
+  let sw = 0;
+  let xMin = Infinity;
+  let xMax = -Infinity;
+  for (let i = 0; i < n; i++) {
+    x[i] = Math.exp(entropy[i]);
+    w[i] = sigma ? 1 / (sigma[i] * sigma[i]) : 1;
+    sw += w[i];
+    if (x[i] < xMin) xMin = x[i];
+    if (x[i] > xMax) xMax = x[i];
+  }
+  if (!(xMax - xMin > MIN_RELATIVE_SPREAD * Math.abs(xMax))) {
+    throw new InputError(`fitEntropyLaw requires entropy that varies (all ${n} points have H = ${entropy[0]})`);
+  }
+  // Two passes around the weighted means keep the sums well conditioned when exp(H) barely moves.
+  let xBar = 0;
+  let yBar = 0;
+  for (let i = 0; i < n; i++) {
+    xBar += w[i] * x[i];
+    yBar += w[i] * metric[i];
+  }
+  xBar /= sw;
+  yBar /= sw;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i] - xBar;
+    const dy = metric[i] - yBar;
+    sxx += w[i] * dx * dx;
+    sxy += w[i] * dx * dy;
+    syy += w[i] * dy * dy;
+  }
+  const slope = sxy / sxx;
+  // `|| 0` turns −0 (flat R) into 0, so printed and JSON output never shows "-0".
+  const a = -slope || 0;
+  const b = yBar - slope * xBar;
+
+  let ssrWeighted = 0;
+  let ssr = 0;
+  for (let i = 0; i < n; i++) {
+    const r = metric[i] - (b - a * x[i]);
+    ssrWeighted += w[i] * r * r;
+    ssr += r * r;
+  }
+  const dof = n - 2;
+  const s2 = ssrWeighted / dof;
+  const varA = s2 / sxx;
+  const varB = s2 * (1 / sw + (xBar * xBar) / sxx);
+  // cov(b, slope) = −s²·x̄/Sxx, and a = −slope.
+  const covAB = (s2 * xBar) / sxx;
+  const seA = Math.sqrt(varA);
+  const seB = Math.sqrt(varB);
+  const t = studentTQuantile(0.5 + confidence / 2, dof);
+  // With no spread in R the slope is exactly 0 and R² is undefined; report 1 for an exact fit, else 0.
+  const r2 = syy > 0 ? 1 - ssrWeighted / syy : ssrWeighted === 0 ? 1 : 0;
+  return {
+    law: 'entropy-exp',
+    params: { a, b },
+    stderr: { a: seA, b: seB },
+    covariance: [
+      [varA, covAB],
+      [covAB, varB],
+    ],
+    ci: { a: [a - t * seA, a + t * seA], b: [b - t * seB, b + t * seB] },
+    confidence,
+    n,
+    dof,
+    r2,
+    rmse: Math.sqrt(ssr / n),
+    sigma: Math.sqrt(s2),
+  };
+}
+
+/**
+ * R predicted by a fitted entropy law at entropy H: −a·exp(H) + b.
+ * @example predictMetric({ params: { a: 0.2, b: 0.9 } }, 0) // => 0.7
+ */
+export function predictMetric(fit: Pick<EntropyLawFit, 'params'>, entropy: number): number {
+  return fit.params.b - fit.params.a * Math.exp(entropy);
+}

@@ -1,0 +1,18 @@
+/**
+ * entropy-law: fit, forecast and report the entropy–performance law R = −a·exp(H) + b of RL-trained
+ * reasoning models (Cui et al. 2025) from training logs. The CLI is a thin layer over these exports.
+ */
+
+// Errors and warnings
+export { InputError, UsageError, formatLocation, type Location } from './util/errors.ts';
+export { Warnings } from './util/warnings.ts';
+
+// Fit
+export { fitEntropyLaw, predictMetric, type EntropyLawOptions } from './fit/entropy-law.ts';
+export { studentTCdf, studentTQuantile } from './fit/student-t.ts';
+export type { Ceiling, EntropyLawFit, ParamStats } from './fit/types.ts';
+
+// Predict
+export { ceilingOf } from './predict/ceiling.ts';
+export { earlyFitPoints, forecastFromEarlyFit, type EarlyFitOptions } from './predict/early-fit.ts';
+export type { EarlyForecast, ForecastPoint } from './predict/types.ts';
