@@ -40,18 +40,15 @@ export function fitEntropyLaw(
   }
   if (sigma && sigma.length !== n) throw new UsageError(`fitEntropyLaw needs one sigma per point (${sigma.length} vs ${n})`);
   if (n < 3) throw new InputError(`fitEntropyLaw requires at least 3 points (got ${n})`);
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(entropy[i]) || !Number.isFinite(metric[i])) {
-      throw new InputError(`fitEntropyLaw requires finite values (point ${i + 1}: H = ${entropy[i]}, R = ${metric[i]})`);
-    }
-    if (sigma && !(sigma[i] > 0 && Number.isFinite(sigma[i]))) {
-      throw new UsageError(`invalid sigma at point ${i + 1}: ${sigma[i]} (expected a positive number)`);
-    }
-  }
   return _fitEntropyLaw(entropy, metric, sigma, confidence);
 }
 
-/** The clean core of `fitEntropyLaw`: inputs already validated. */
+/**
+ * The core of `fitEntropyLaw`: options checked, values checked here while summing. Two passes: one for
+ * exp(H) and the weighted sums, taken around the first point (a shift inside the data's range keeps
+ * the sums well conditioned when exp(H) barely moves), one for the residuals, so the residual sum of
+ * squares never comes from a difference of large sums.
+ */
 function _fitEntropyLaw(
   entropy: ArrayLike<number>,
   metric: ArrayLike<number>,
@@ -60,39 +57,52 @@ function _fitEntropyLaw(
 ): EntropyLawFit {
   const n = entropy.length;
   const x = new Float64Array(n);
-  const w = new Float64Array(n);
+  const x0 = Math.exp(entropy[0]);
+  const y0 = metric[0];
   let sw = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
   let xMin = Infinity;
   let xMax = -Infinity;
   for (let i = 0; i < n; i++) {
-    x[i] = Math.exp(entropy[i]);
-    w[i] = sigma ? 1 / (sigma[i] * sigma[i]) : 1;
-    sw += w[i];
-    if (x[i] < xMin) xMin = x[i];
-    if (x[i] > xMax) xMax = x[i];
+    const h = entropy[i];
+    const y = metric[i];
+    if (!Number.isFinite(h) || !Number.isFinite(y)) {
+      throw new InputError(`fitEntropyLaw requires finite values (point ${i + 1}: H = ${h}, R = ${y})`);
+    }
+    let w = 1;
+    if (sigma) {
+      const s = sigma[i];
+      if (!(s > 0 && Number.isFinite(s))) throw new UsageError(`invalid sigma at point ${i + 1}: ${s} (expected a positive number)`);
+      w = 1 / (s * s);
+    }
+    const xi = Math.exp(h);
+    x[i] = xi;
+    if (xi < xMin) xMin = xi;
+    if (xi > xMax) xMax = xi;
+    const dx = xi - x0;
+    const dy = y - y0;
+    sw += w;
+    sx += w * dx;
+    sy += w * dy;
+    sxx += w * dx * dx;
+    sxy += w * dx * dy;
+    syy += w * dy * dy;
   }
   if (!(xMax - xMin > MIN_RELATIVE_SPREAD * Math.abs(xMax))) {
     throw new InputError(`fitEntropyLaw requires entropy that varies (all ${n} points have H = ${entropy[0]})`);
   }
-  // Two passes around the weighted means keep the sums well conditioned when exp(H) barely moves.
-  let xBar = 0;
-  let yBar = 0;
-  for (let i = 0; i < n; i++) {
-    xBar += w[i] * x[i];
-    yBar += w[i] * metric[i];
-  }
-  xBar /= sw;
-  yBar /= sw;
-  let sxx = 0;
-  let sxy = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i] - xBar;
-    const dy = metric[i] - yBar;
-    sxx += w[i] * dx * dx;
-    sxy += w[i] * dx * dy;
-    syy += w[i] * dy * dy;
-  }
+  // Centre the shifted sums: Σw(x − x̄)² = Σw(x − x0)² − (Σw(x − x0))²/Σw, and likewise for the others.
+  const mx = sx / sw;
+  const my = sy / sw;
+  sxx -= sx * mx;
+  sxy -= sx * my;
+  syy -= sy * my;
+  const xBar = x0 + mx;
+  const yBar = y0 + my;
   const slope = sxy / sxx;
   // `|| 0` turns −0 (flat R) into 0, so printed and JSON output never shows "-0".
   const a = -slope || 0;
@@ -102,9 +112,11 @@ function _fitEntropyLaw(
   let ssr = 0;
   for (let i = 0; i < n; i++) {
     const r = metric[i] - (b - a * x[i]);
-    ssrWeighted += w[i] * r * r;
-    ssr += r * r;
+    const rr = r * r;
+    ssr += rr;
+    if (sigma) ssrWeighted += rr / (sigma[i] * sigma[i]);
   }
+  if (!sigma) ssrWeighted = ssr;
   const dof = n - 2;
   const s2 = ssrWeighted / dof;
   const varA = s2 / sxx;
@@ -115,7 +127,7 @@ function _fitEntropyLaw(
   const seB = Math.sqrt(varB);
   const t = studentTQuantile(0.5 + confidence / 2, dof);
   // With no spread in R the slope is exactly 0 and R² is undefined; report 1 for an exact fit, else 0.
-  const r2 = syy > 0 ? 1 - ssrWeighted / syy : ssrWeighted === 0 ? 1 : 0;
+  const r2 = syy > 0 ? Math.max(0, 1 - ssrWeighted / syy) : ssrWeighted === 0 ? 1 : 0;
   return {
     law: 'entropy-exp',
     params: { a, b },

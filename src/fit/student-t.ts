@@ -84,10 +84,26 @@ function studentTPdf(t: number, dof: number): number {
  * @example studentTQuantile(0.975, 10) // => 2.2281388519649...
  */
 export function studentTQuantile(p: number, dof: number): number {
+  // Fits over many runs ask for the same few quantiles again and again; each costs ~100 beta evaluations.
+  // Keyed by number, not by a `${p}:${dof}` string: formatting floats would cost more than the lookup saves.
+  let byDof = quantileCache.get(p);
+  if (!byDof) quantileCache.set(p, (byDof = new Map()));
+  let q = byDof.get(dof);
+  if (q === undefined) {
+    q = _studentTQuantile(p, dof);
+    if (byDof.size > 10_000) byDof.clear();
+    byDof.set(dof, q);
+  }
+  return q;
+}
+
+const quantileCache = new Map<number, Map<number, number>>();
+
+function _studentTQuantile(p: number, dof: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`invalid probability: ${p} (expected a number in (0, 1))`);
   if (!(dof > 0)) throw new RangeError(`invalid degrees of freedom: ${dof} (expected > 0)`);
   if (p === 0.5) return 0;
-  if (p < 0.5) return -studentTQuantile(1 - p, dof);
+  if (p < 0.5) return -_studentTQuantile(1 - p, dof);
   // Bracket [0, hi] with CDF(hi) ≥ p, then Newton steps kept inside the bracket (bisection when they leave).
   let lo = 0;
   let hi = 1;

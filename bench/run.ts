@@ -1,0 +1,15 @@
+/**
+ * `npm run bench`: every benchmark, each printed as ratios against a reference run in the same script.
+ * Pass names to run only some: `npm run bench -- fit`.
+ */
+import { benchFit } from './fit.ts';
+
+const benches: Record<string, () => Promise<string[]>> = {
+  fit: benchFit,
+};
+
+const only = process.argv.slice(2);
+for (const [name, bench] of Object.entries(benches)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  for (const line of await bench()) console.log(line);
+}
