@@ -7,6 +7,21 @@
 export { InputError, UsageError, formatLocation, type Location } from './util/errors.ts';
 export { Warnings } from './util/warnings.ts';
 
+// Ingest
+export {
+  ingest,
+  writeTidy,
+  loadLog,
+  detectFormat,
+  chooseKeys,
+  toSeries,
+  parseVerlConsole,
+  parseVerlJsonl,
+  parseCsvTable,
+  parseJsonlTable,
+} from './ingest/index.ts';
+export type { Dataset, IngestOptions, KeyChoice, LogFormat, MetricKind, RawRun, RunInfo, RunSeries } from './ingest/types.ts';
+
 // Fit
 export { fitEntropyLaw, predictMetric, type EntropyLawOptions } from './fit/entropy-law.ts';
 export { studentTCdf, studentTQuantile } from './fit/student-t.ts';

@@ -1,0 +1,20 @@
+import type { RunAnalysis } from '../predict/analyze.ts';
+import { InputError } from '../util/errors.ts';
+import { Warnings } from '../util/warnings.ts';
+
+/** Where a command writes, and the warnings it collects; one per CLI invocation. */
+export class CliContext {
+  readonly warnings = new Warnings();
+  constructor(
+    readonly out: (text: string) => void,
+    readonly err: (text: string) => void,
+  ) {}
+
+  /** Fails the command (exit 1) when no run could be fit: some output is only useful with one. */
+  requireSomeFit(runs: RunAnalysis[]): void {
+    if (!runs.some((r) => r.fit)) {
+      const reasons = [...new Set(runs.map((r) => r.error).filter(Boolean))].join('; ');
+      throw new InputError(`no run could be fit${reasons ? `: ${reasons}` : ''}`);
+    }
+  }
+}

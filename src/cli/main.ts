@@ -1,0 +1,65 @@
+import { Command, CommanderError } from 'commander';
+import { InputError, UsageError } from '../util/errors.ts';
+import { registerFit } from './commands/fit.ts';
+import { registerIngest } from './commands/ingest.ts';
+import { registerPredict } from './commands/predict.ts';
+import { registerReport } from './commands/report.ts';
+import { CliContext } from './context.ts';
+
+/** Exit codes: 0 success, 1 unusable input, 2 bad usage, 70 an internal error (a bug). */
+export const EXIT = { ok: 0, input: 1, usage: 2, internal: 70 } as const;
+
+/**
+ * Runs the CLI on `argv` (without the node and script names) and returns the exit code. Every failure is
+ * one line on stderr, never a stack trace; warnings are printed once each, with their counts.
+ */
+export async function main(
+  argv: string[],
+  out: (text: string) => void = (t) => process.stdout.write(`${t}\n`),
+  err: (text: string) => void = (t) => process.stderr.write(`${t}\n`),
+): Promise<number> {
+  const ctx = new CliContext(out, err);
+  const program = new Command('entropy-law')
+    .description('Fit, forecast and report the entropy–performance law R = −a·exp(H) + b from RL training logs.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: (t) => out(t.trimEnd()), writeErr: (t) => err(t.trimEnd()) })
+    .showHelpAfterError('(run entropy-law --help for usage)');
+  registerFit(program, ctx);
+  registerPredict(program, ctx);
+  registerReport(program, ctx);
+  registerIngest(program, ctx);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (t) => out(t.trimEnd()), writeErr: (t) => err(t.trimEnd()) });
+
+  let code: number = EXIT.ok;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    code = exitCodeOf(error, err);
+  }
+  for (const w of ctx.warnings.list()) err(`warning: ${oneLine(w)}`);
+  return code;
+}
+
+function exitCodeOf(error: unknown, err: (text: string) => void): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message; help and version are not failures.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof UsageError) {
+    err(`entropy-law: ${oneLine(error.message)}`);
+    return EXIT.usage;
+  }
+  if (error instanceof InputError) {
+    err(`entropy-law: ${oneLine(error.message)}`);
+    return EXIT.input;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  err(`entropy-law: internal error: ${oneLine(message)}`);
+  return EXIT.internal;
+}
+
+/** Keeps an error to one terminal line whatever a log put into it. */
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?');
+}

@@ -1,0 +1,50 @@
+import { Command, Option } from 'commander';
+import { ingest } from '../ingest/load.ts';
+import type { Dataset, IngestOptions } from '../ingest/types.ts';
+import { UsageError } from '../util/errors.ts';
+import type { Warnings } from '../util/warnings.ts';
+
+/** The options every command that reads logs shares. */
+export interface InputFlags {
+  step?: string;
+  entropy?: string;
+  metric?: string;
+  runId?: string;
+  json?: boolean;
+}
+
+/** Adds the shared input flags to a command. */
+export function withInputFlags(command: Command): Command {
+  return command
+    .argument('<paths...>', 'log files, run directories or glob patterns; each file is one run')
+    .option('--metric <key>', 'key to use as R (default: validation accuracy, see README)')
+    .option('--entropy <key>', 'key to use as H (default: actor/entropy, then actor/entropy_loss, entropy)')
+    .option('--step <key>', 'step column of plain CSV/JSONL files (default: step, _step, global_step)')
+    .option('--run-id <ids>', 'comma-separated run ids, one per input path (default: the file names)')
+    .option('--json', 'print machine-readable JSON instead of a table');
+}
+
+/** A `--fraction` option in (0, 1]. */
+export function fractionOption(defaultValue?: number): Option {
+  const option = new Option('--fraction <f>', 'fraction of each run’s points to fit on, in (0, 1]').argParser(parseFraction);
+  return defaultValue === undefined ? option : option.default(defaultValue);
+}
+
+function parseFraction(value: string): number {
+  const f = Number(value);
+  if (!(f > 0 && f <= 1)) throw new UsageError(`invalid fraction: ${value} (expected a number in (0, 1])`);
+  return f;
+}
+
+/** Reads the inputs named on the command line into the tidy dataset. */
+export async function readInputs(paths: string[], flags: InputFlags, warnings: Warnings): Promise<Dataset> {
+  const options: IngestOptions = { step: flags.step, entropy: flags.entropy, metric: flags.metric, warnings };
+  if (flags.runId !== undefined) {
+    const ids = flags.runId.split(',').map((s) => s.trim());
+    if (ids.length !== paths.length || ids.some((id) => id === '')) {
+      throw new UsageError(`--run-id needs one non-empty id per input path (got ${ids.length} for ${paths.length})`);
+    }
+    options.runIds = ids;
+  }
+  return ingest(paths, options);
+}

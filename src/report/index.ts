@@ -1,0 +1,23 @@
+/** The HTML report: a self-contained page, and the Vega-Lite specs it draws. */
+import { writeFile } from 'node:fs/promises';
+import { renderReport, type RenderOptions } from './html.ts';
+import type { ReportInput } from './types.ts';
+
+export type { ReportInput, ReportRun } from './types.ts';
+export { renderReport, type RenderOptions } from './html.ts';
+export { escapeHtml, jsonForScript } from './escape.ts';
+export { lawChartSpec, type LawChartOptions } from './specs/law-chart.ts';
+export { timelineSpec, type TimelineOptions } from './specs/timeline-chart.ts';
+export { overviewSpec, type OverviewOptions } from './specs/overview-chart.ts';
+export { curveRows, pointRows, ceilingRow } from './specs/data.ts';
+export { SCREEN_CONFIG, PRINT_CONFIG } from './specs/theme.ts';
+
+/**
+ * Renders the report and writes it to `path` (UTF-8).
+ *
+ * @example
+ * await writeReport({ runs, warnings: [] }, 'report.html');
+ */
+export async function writeReport(input: ReportInput, path: string, options: RenderOptions = {}): Promise<void> {
+  await writeFile(path, renderReport(input, options), 'utf8');
+}

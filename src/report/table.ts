@@ -1,0 +1,87 @@
+/** The overview table: one row per run with its fit, ceiling and forecast errors. */
+import { escapeHtml } from './escape.ts';
+import { fmt, interval, MISSING, pm, sortKey } from './format.ts';
+import type { ReportRun } from './types.ts';
+
+/** A column: its header, whether it sorts as a number, and its cell for one run. */
+interface Column {
+  header: string;
+  numeric: boolean;
+  /** Cell text (not yet escaped) and its sort key. */
+  cell: (run: ReportRun) => { text: string; key: string };
+}
+
+const text = (t: string) => ({ text: t, key: t });
+const num = (x: number | null | undefined, shown = fmt(x)) => ({ text: shown, key: sortKey(x) });
+
+/** The forecast's error at the last held-out step, |predicted − actual|. */
+function finalError(run: ReportRun): number | null {
+  const final = run.forecast?.final;
+  return final ? Math.abs(final.predicted - final.actual) : null;
+}
+
+/** Columns after the identity columns; the fit columns collapse into one error cell for a run without fit. */
+const FIT_COLUMNS: Column[] = [
+  { header: 'a ± se', numeric: true, cell: (r) => num(r.fit?.params.a, r.fit ? pm(r.fit.params.a, r.fit.stderr.a) : MISSING) },
+  { header: 'b ± se', numeric: true, cell: (r) => num(r.fit?.params.b, r.fit ? pm(r.fit.params.b, r.fit.stderr.b) : MISSING) },
+  { header: 'ceiling b − a ± se', numeric: true, cell: (r) => num(r.ceiling?.value, r.ceiling ? pm(r.ceiling.value, r.ceiling.stderr) : MISSING) },
+  {
+    header: 'ceiling CI',
+    numeric: true,
+    cell: (r) =>
+      num(r.ceiling?.ci[0], r.ceiling ? `${interval(r.ceiling.ci)} ${Math.round(r.ceiling.confidence * 100)}%` : MISSING),
+  },
+  { header: 'R²', numeric: true, cell: (r) => num(r.fit?.r2) },
+  { header: 'RMSE', numeric: true, cell: (r) => num(r.fit?.rmse) },
+];
+
+const FORECAST_COLUMNS: Column[] = [
+  { header: 'forecast RMSE', numeric: true, cell: (r) => num(r.forecast?.rmse) },
+  { header: 'forecast final error', numeric: true, cell: (r) => num(finalError(r)) },
+];
+
+const ID_COLUMNS: Column[] = [
+  { header: 'run', numeric: false, cell: (r) => text(r.info.id) },
+  { header: 'format', numeric: false, cell: (r) => text(r.info.format) },
+  { header: 'metric', numeric: false, cell: (r) => text(r.info.metric) },
+  { header: 'n', numeric: true, cell: (r) => num(r.info.points, String(r.info.points)) },
+];
+
+/** A cell with its column index and sort key (the page's sort finds cells by `data-col`, not position). */
+function td(column: Column, index: number, run: ReportRun): string {
+  const { text: t, key } = column.cell(run);
+  const cls = column.numeric ? ' class="num"' : '';
+  return `<td${cls} data-col="${index}" data-key="${escapeHtml(key)}">${escapeHtml(t)}</td>`;
+}
+
+/**
+ * The overview table's HTML. Every cell carries a `data-key` used by the page's sort; log text (run ids,
+ * paths, metric keys, error messages) is HTML-escaped. A run without a fit shows its error across the fit
+ * columns. The forecast columns appear only when some run has a forecast.
+ *
+ * @example
+ * runTableHtml([run]).startsWith('<table'); // => true
+ */
+export function runTableHtml(runs: readonly ReportRun[]): string {
+  const hasForecast = runs.some((r) => r.forecast);
+  const columns = [...ID_COLUMNS, ...FIT_COLUMNS, ...(hasForecast ? FORECAST_COLUMNS : [])];
+  const head = columns
+    .map((c, i) => `<th data-col="${i}"${c.numeric ? ' data-numeric="1" class="num"' : ''} tabindex="0">${escapeHtml(c.header)}</th>`)
+    .join('');
+  const rows = runs.map((run, index) => {
+    const cells = ID_COLUMNS.map((c, i) => td(c, i, run));
+    // The id cell links to the run's section; its title shows the path the run was read from.
+    cells[0] = `<td data-col="0" data-key="${escapeHtml(run.info.id)}" title="${escapeHtml(run.info.source)}"><a href="#run-${index}">${escapeHtml(run.info.id)}</a></td>`;
+    const fitStart = ID_COLUMNS.length;
+    if (run.fit) cells.push(...FIT_COLUMNS.map((c, i) => td(c, fitStart + i, run)));
+    else {
+      // No data-col: sorting by a fit column puts runs without a fit last.
+      const message = run.error ?? 'no fit';
+      cells.push(`<td class="error" colspan="${FIT_COLUMNS.length}">${escapeHtml(message)}</td>`);
+    }
+    const forecastStart = fitStart + FIT_COLUMNS.length;
+    if (hasForecast) cells.push(...FORECAST_COLUMNS.map((c, i) => td(c, forecastStart + i, run)));
+    return `<tr data-run="${index}">${cells.join('')}</tr>`;
+  });
+  return `<table id="runs"><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+}

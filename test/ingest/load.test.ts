@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SHARED } from '../helpers.ts';
+import { formatTidy, ingest, InputError, runIdFromPath, UsageError, Warnings, writeTidy } from './imports.ts';
+
+const LOGS = `${SHARED}data/verl-console-logs/`;
+let dir = '';
+
+const CONSOLE = [
+  'INFO: booting',
+  '\x1b[36m(TaskRunner pid=1)\x1b[0m step:0 - val-core/openai/gsm8k/acc/mean@1:np.float64(0.2)',
+  '\x1b[36m(TaskRunner pid=1)\x1b[0m step:1 - actor/entropy:np.float64(0.6) - critic/score/mean:0.1',
+  '\x1b[36m(TaskRunner pid=1)\x1b[0m step:2 - actor/entropy:0.5 - val-core/openai/gsm8k/acc/mean@1:0.3',
+  '\x1b[36m(TaskRunner pid=1)\x1b[0m step:4 - actor/entropy:0.4 - val-core/openai/gsm8k/acc/mean@1:0.35',
+].join('\n');
+
+/** Writes a file under the temp dir, creating folders. */
+function put(path: string, text: string): string {
+  const full = join(dir, path);
+  mkdirSync(join(full, '..'), { recursive: true });
+  writeFileSync(full, text);
+  return full;
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'entropy-law-ingest-'));
+  put('logs/a.log', CONSOLE);
+  put('logs/sub/b.txt', '{"step": 2, "data": {"actor/entropy": 0.45, "val-core/x/acc/mean@4": 0.5}}\n{"step": 3, "data": {"actor/entropy": 0.42, "val-core/x/acc/mean@4": 0.55}}\n');
+  put('logs/.hidden.log', CONSOLE);
+  put('logs/README.md', '# notes\nnothing to see here\n');
+  put('tables/run.log', 'global_step,policy_entropy,eval_acc\n0,0.7,0.1\n10,0.6,0.2\n20,0.5,0.3\n');
+  put('tables/hist.jsonl', '{"it": 1, "ent": 0.3, "score": {"acc": 0.4}}\n{"it": 2, "ent": 0.2, "score": {"acc": 0.45}}\n');
+  put('bad/empty.log', '');
+  put('bad/prose.log', 'this is not a log\n');
+  // R (val/test_score/a) is only logged at a step without entropy.
+  put('bad/nopoints.log', 'step:1 - actor/entropy:0.5 - critic/score/mean:0.1\nstep:2 - val/test_score/a:0.2\n');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('runIdFromPath', () => {
+  it('drops a letter-led extension only', () => {
+    assert.equal(runIdFromPath('/x/Qwen2.5-0.5B-resp512-0.567.log'), 'Qwen2.5-0.5B-resp512-0.567');
+    assert.equal(runIdFromPath('run-lr0.567'), 'run-lr0.567');
+    assert.equal(runIdFromPath('h.jsonl'), 'h');
+    assert.equal(runIdFromPath('.log'), '.log');
+  });
+});
+
+describe('ingest', () => {
+  it('walks a directory recursively, skipping dotfiles and unrecognised files with a warning', async () => {
+    const warnings = new Warnings();
+    const data = await ingest([join(dir, 'logs')], { warnings });
+    assert.deepEqual(data.runs.map((r) => [r.id, r.format, r.entropyKey, r.metric, r.metricKind, r.points]), [
+      ['a', 'verl-console', 'actor/entropy', 'val-core/openai/gsm8k/acc/mean@1', 'validation', 2],
+      ['b', 'verl-jsonl', 'actor/entropy', 'val-core/x/acc/mean@4', 'validation', 2],
+    ]);
+    assert.deepEqual([...data.series[0].step], [2, 4]);
+    assert.deepEqual([...data.series[0].metric], [0.3, 0.35]);
+    assert.deepEqual(warnings.list(), [`skipped ${join(dir, 'logs/README.md')}: unrecognised log format (expected a verl console log, verl JSONL, JSONL or CSV)`]);
+    assert.deepEqual(data.runTable.objects()[1], {
+      id: 'b',
+      source: join(dir, 'logs/sub/b.txt'),
+      format: 'verl-jsonl',
+      entropyKey: 'actor/entropy',
+      metric: 'val-core/x/acc/mean@4',
+      metricKind: 'validation',
+      points: 2,
+    });
+  });
+
+  it('expands glob patterns and gives repeated ids a -2 suffix with a warning', async () => {
+    const warnings = new Warnings();
+    const data = await ingest([join(dir, 'logs/*.log'), join(dir, 'logs/**/a.*')], { warnings });
+    assert.deepEqual(data.runs.map((r) => r.id), ['a', 'a-2']);
+    assert.deepEqual(warnings.list(), [`run id 'a' is used more than once; the run from ${join(dir, 'logs/a.log')} is 'a-2'`]);
+    await assert.rejects(ingest([join(dir, 'logs/*.csv')]), (e: unknown) => e instanceof InputError && e.message.endsWith('logs/*.csv: no files match this pattern'));
+  });
+
+  it('reads CSV and JSONL tables with --step, --entropy and --metric', async () => {
+    const csv = await ingest([join(dir, 'tables/run.log')], { entropy: 'policy_entropy', metric: 'eval_acc' });
+    assert.deepEqual(csv.runs[0], {
+      id: 'run',
+      source: join(dir, 'tables/run.log'),
+      format: 'csv',
+      entropyKey: 'policy_entropy',
+      metric: 'eval_acc',
+      metricKeys: ['eval_acc'],
+      metricKind: 'user',
+      points: 3,
+    });
+    assert.deepEqual([...csv.series[0].entropy], [0.7, 0.6, 0.5]);
+    const jsonl = await ingest([join(dir, 'tables/hist.jsonl')], { step: 'it', entropy: 'ent', metric: 'score/acc', runIds: ['mine'] });
+    assert.equal(jsonl.runs[0].id, 'mine');
+    assert.deepEqual([...jsonl.series[0].step], [1, 2]);
+    assert.deepEqual([...jsonl.series[0].metric], [0.4, 0.45]);
+    await assert.rejects(ingest([join(dir, 'tables/hist.jsonl')]), /hist\.jsonl: no step column \(tried .*columns: it, ent, score\/acc\)/);
+    await assert.rejects(ingest([join(dir, 'tables/run.log')], { entropy: 'entropy' }), /run\.log: entropy key 'entropy' not found/);
+  });
+
+  it('reads a log with invalid UTF-8 and NUL bytes', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('\xff\xfe\x00 garbage \xc3\x28\n', 'latin1'),
+      Buffer.from(CONSOLE),
+      Buffer.from('\n(main_task pid=1) sample \xe2\x28\xa1 text\x00\n', 'latin1'),
+    ]);
+    writeFileSync(join(dir, 'binary.log'), bytes);
+    const warnings = new Warnings();
+    const data = await ingest([join(dir, 'binary.log')], { warnings });
+    assert.equal(data.runs[0].points, 2);
+    assert.deepEqual(warnings.list(), []);
+  });
+
+  it('names the file for missing, empty and unrecognised named inputs', async () => {
+    const cases: Array<[string, string]> = [
+      ['bad/missing.log', 'no such file or directory'],
+      ['bad/empty.log', 'empty file'],
+      ['bad/prose.log', 'unrecognised log format (expected a verl console log, verl JSONL, JSONL or CSV)'],
+    ];
+    for (const [path, message] of cases) {
+      await assert.rejects(ingest([join(dir, path)]), (e: unknown) => e instanceof InputError && e.message === `${join(dir, path)}: ${message}`);
+    }
+  });
+
+  it('leaves out a run without points with a warning, and fails when no run is left', async () => {
+    const warnings = new Warnings();
+    const data = await ingest([join(dir, 'bad/nopoints.log'), join(dir, 'logs/a.log')], { warnings });
+    assert.deepEqual(data.runs.map((r) => r.id), ['a']);
+    assert.equal(
+      warnings.list()[0],
+      `${join(dir, 'bad/nopoints.log')}: run 'nopoints' has no step with both actor/entropy and val/test_score/a; left out`,
+    );
+    await assert.rejects(ingest([join(dir, 'bad/nopoints.log')]), /^InputError: no run with points in /);
+  });
+
+  it('checks runIds against the inputs', async () => {
+    await assert.rejects(ingest([join(dir, 'logs/a.log')], { runIds: ['x', 'y'] }), UsageError);
+    await assert.rejects(ingest([join(dir, 'logs')], { runIds: ['x'] }), /names .*logs, which holds 2 runs/);
+  });
+});
+
+describe('writeTidy', () => {
+  it('round-trips the real logs through tidy CSV and JSONL', async () => {
+    const original = await ingest([LOGS]);
+    for (const ext of ['csv', 'jsonl']) {
+      const path = join(dir, `tidy.${ext}`);
+      await writeTidy(original, path);
+      const back = await ingest([path]);
+      assert.deepEqual(back.runs.map((r) => [r.id, r.points, r.metric, r.metricKind, r.format]), original.runs.map((r) => [r.id, r.points, 'metric', 'user', ext]));
+      assert.deepEqual(back.series, original.series);
+      assert.deepEqual(back.points.objects(), original.points.objects());
+    }
+    const csvText = readFileSync(join(dir, 'tidy.csv'), 'utf8');
+    assert.equal(csvText.split('\n')[0], 'run,step,entropy,metric');
+    assert.equal(csvText.split('\n')[1], 'Qwen2.5-0.5B-bsz256_2-prompt1024-resp512-0.567,9,0.539,0.013');
+  });
+
+  it('quotes run ids that need it and rejects other extensions', async () => {
+    const data = await ingest([join(dir, 'logs/a.log')], { runIds: ['run, "one"'] });
+    assert.equal(formatTidy(data, 'csv'), 'run,step,entropy,metric\n"run, ""one""",2,0.5,0.3\n"run, ""one""",4,0.4,0.35\n');
+    writeFileSync(join(dir, 'q.csv'), formatTidy(data, 'csv'));
+    const back = await ingest([join(dir, 'q.csv')]);
+    assert.equal(back.runs[0].id, 'run, "one"');
+    await assert.rejects(writeTidy(data, join(dir, 'tidy.parquet')), (e: unknown) => e instanceof UsageError && /expected a \.csv or \.jsonl/.test(e.message));
+    await assert.rejects(writeTidy(data, join(dir, 'no/such/dir/t.csv')), (e: unknown) => e instanceof InputError && /cannot write \(ENOENT\)/.test(e.message));
+  });
+});

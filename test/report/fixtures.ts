@@ -1,0 +1,125 @@
+/**
+ * Synthetic report input for the report tests: runs that follow R = −a·exp(H) + b with a small
+ * deterministic wobble, fitted here by ordinary least squares in X = exp(H) (the report only draws fits).
+ */
+import type { RunInfo, RunSeries } from '../../src/ingest/types.ts';
+import type { EntropyLawFit, Ceiling } from '../../src/fit/types.ts';
+import type { ReportRun } from '../../src/report/index.ts';
+
+/** OLS of R on exp(H) with the usual standard errors; 95% intervals with a normal quantile (display only). */
+export function olsFit(entropy: ArrayLike<number>, metric: ArrayLike<number>): { fit: EntropyLawFit; ceiling: Ceiling } {
+  const n = entropy.length;
+  const x = Array.from(entropy, Math.exp);
+  const y = Array.from(metric);
+  const mx = x.reduce((s, v) => s + v, 0) / n;
+  const my = y.reduce((s, v) => s + v, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (x[i] - mx) ** 2;
+    sxy += (x[i] - mx) * (y[i] - my);
+  }
+  const slope = sxy / sxx;
+  const a = -slope;
+  const b = my - slope * mx;
+  let ssr = 0;
+  let sst = 0;
+  for (let i = 0; i < n; i++) {
+    ssr += (y[i] - (b - a * x[i])) ** 2;
+    sst += (y[i] - my) ** 2;
+  }
+  const dof = n - 2;
+  const sigma = Math.sqrt(ssr / dof);
+  const varA = sigma ** 2 / sxx;
+  const varB = sigma ** 2 * (1 / n + mx ** 2 / sxx);
+  const cov = (sigma ** 2 * mx) / sxx; // cov(a, b) = −cov(slope, b) = σ²·mean(x)/Sxx
+  const z = 1.96;
+  const se = { a: Math.sqrt(varA), b: Math.sqrt(varB) };
+  const fit: EntropyLawFit = {
+    law: 'entropy-exp',
+    params: { a, b },
+    stderr: se,
+    covariance: [
+      [varA, cov],
+      [cov, varB],
+    ],
+    ci: { a: [a - z * se.a, a + z * se.a], b: [b - z * se.b, b + z * se.b] },
+    confidence: 0.95,
+    n,
+    dof,
+    r2: 1 - ssr / sst,
+    rmse: Math.sqrt(ssr / n),
+    sigma,
+  };
+  const cse = Math.sqrt(varA + varB - 2 * cov);
+  const value = b - a;
+  return { fit, ceiling: { value, stderr: cse, ci: [value - z * cse, value + z * cse], confidence: 0.95 } };
+}
+
+/** Options of `syntheticRun`. */
+export interface SyntheticOptions {
+  /** Law parameters. Defaults a = 0.15, b = 0.75 (ceiling 0.6). */
+  a?: number;
+  b?: number;
+  /** Number of points. Default 40. */
+  n?: number;
+  /** Entropy at step 0, decaying towards 0.05. Default 1.0. */
+  h0?: number;
+  /** Leave the run unfitted with this error message. */
+  error?: string;
+  /** Add an early-fit forecast on the first 30% of the points. */
+  forecast?: boolean;
+  source?: string;
+  metric?: string;
+}
+
+/** A run whose points follow the law, fitted by `olsFit`. */
+export function syntheticRun(id: string, options: SyntheticOptions = {}): ReportRun {
+  const { a = 0.15, b = 0.75, n = 40, h0 = 1.0, error, forecast = false, source = `/logs/${id}.jsonl`, metric = 'val/acc' } = options;
+  const step = new Float64Array(n);
+  const entropy = new Float64Array(n);
+  const metricValues = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    step[i] = 4 * i;
+    entropy[i] = 0.05 + (h0 - 0.05) * Math.exp(-i / (n / 4));
+    metricValues[i] = -a * Math.exp(entropy[i]) + b + 0.01 * Math.sin(1.7 * i + id.length);
+  }
+  const info: RunInfo = {
+    id,
+    source,
+    format: 'jsonl',
+    entropyKey: 'actor/entropy',
+    metric,
+    metricKeys: [metric],
+    metricKind: 'validation',
+    points: n,
+  };
+  const series: RunSeries = { run: id, step, entropy, metric: metricValues };
+  if (error) return { info, series, fit: null, ceiling: null, error };
+  const { fit, ceiling } = olsFit(entropy, metricValues);
+  const run: ReportRun = { info, series, fit, ceiling };
+  if (forecast) {
+    const k = Math.max(3, Math.round(0.3 * n));
+    const early = olsFit(entropy.subarray(0, k), metricValues.subarray(0, k)).fit;
+    const heldOut = [];
+    for (let i = k; i < n; i++) {
+      const predicted = -early.params.a * Math.exp(entropy[i]) + early.params.b;
+      heldOut.push({ step: step[i], entropy: entropy[i], predicted, actual: metricValues[i] });
+    }
+    const rmse = Math.sqrt(heldOut.reduce((s, p) => s + (p.predicted - p.actual) ** 2, 0) / heldOut.length);
+    const last = heldOut[heldOut.length - 1];
+    run.forecast = {
+      fraction: 0.3,
+      fitPoints: k,
+      points: n,
+      fit: early,
+      heldOut,
+      rmse,
+      final: { step: last.step, predicted: last.predicted, actual: last.actual },
+    };
+  }
+  return run;
+}
+
+/** Names that would run script if they reached markup or script source unescaped. */
+export const HOSTILE_IDS = ['<img src=x onerror=alert(1)>', '</script><script>alert(1)</script>'];
