@@ -61,5 +61,6 @@ function exitCodeOf(error: unknown, err: (text: string) => void): number {
 
 /** Keeps an error to one terminal line whatever a log put into it. */
 function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters from a log must not reach the terminal
   return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?');
 }
