@@ -26,8 +26,40 @@ export type { Dataset, IngestOptions, KeyChoice, LogFormat, MetricKind, RawRun, 
 export { fitEntropyLaw, predictMetric, type EntropyLawOptions } from './fit/entropy-law.ts';
 export { studentTCdf, studentTQuantile } from './fit/student-t.ts';
 export type { Ceiling, EntropyLawFit, ParamStats } from './fit/types.ts';
+// Laws beyond the paper's: the registry, user expressions, the nonlinear engine, uncertainty, model choice.
+export * from './fit/api.ts';
 
 // Predict
 export { ceilingOf } from './predict/ceiling.ts';
 export { earlyFitPoints, forecastFromEarlyFit, type EarlyFitOptions } from './predict/early-fit.ts';
 export type { EarlyForecast, ForecastPoint } from './predict/types.ts';
+export {
+  forecastRun,
+  forecastJson,
+  modelRun,
+  predictInTime,
+  predictFromEntropy,
+  fitEntropyDecay,
+  predictEntropy,
+  chooseEntropyModel,
+  backtest,
+  backtestJson,
+  detectBurnIn,
+  watch,
+  syntheticRun,
+} from './predict/index.ts';
+export type {
+  ForecastOptions,
+  RunForecast,
+  ForecastJson,
+  RunModel,
+  DecayFit,
+  DecayModel,
+  Backtest,
+  BacktestOptions,
+  BacktestJson,
+  PredictWarning,
+  WatchOptions,
+  WatchUpdate,
+  Watcher,
+} from './predict/index.ts';

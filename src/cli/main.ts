@@ -1,9 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../util/errors.ts';
+import { registerBacktest } from './commands/backtest.ts';
 import { registerFit } from './commands/fit.ts';
+import { registerForecast } from './commands/forecast.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerReport } from './commands/report.ts';
+import { registerWatch } from './commands/watch.ts';
 import { CliContext } from './context.ts';
 
 /** Exit codes: 0 success, 1 unusable input, 2 bad usage, 70 an internal error (a bug). */
@@ -11,12 +14,14 @@ export const EXIT = { ok: 0, input: 1, usage: 2, internal: 70 } as const;
 
 /**
  * Runs the CLI on `argv` (without the node and script names) and returns the exit code. Every failure is
- * one line on stderr, never a stack trace; warnings are printed once each, with their counts.
+ * one line on stderr, never a stack trace; warnings are printed once each, with their counts. `signal`
+ * stops a long-running command (`watch`) as Ctrl-C does.
  */
 export async function main(
   argv: string[],
   out: (text: string) => void = (t) => process.stdout.write(`${t}\n`),
   err: (text: string) => void = (t) => process.stderr.write(`${t}\n`),
+  signal?: AbortSignal,
 ): Promise<number> {
   const ctx = new CliContext(out, err);
   const program = new Command('entropy-law')
@@ -27,6 +32,9 @@ export async function main(
     .showHelpAfterError('(run entropy-law --help for usage)');
   registerFit(program, ctx);
   registerPredict(program, ctx);
+  registerForecast(program, ctx);
+  registerBacktest(program, ctx);
+  registerWatch(program, ctx, signal);
   registerReport(program, ctx);
   registerIngest(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (t) => out(t.trimEnd()), writeErr: (t) => err(t.trimEnd()) });

@@ -48,3 +48,20 @@ export async function readInputs(paths: string[], flags: InputFlags, warnings: W
   }
   return ingest(paths, options);
 }
+
+/** Parses a number flag, refusing anything that is not a finite number. */
+export function numberFlag(name: string, check: (x: number) => boolean = Number.isFinite, expected = 'a number') {
+  return (value: string): number => {
+    const x = Number(value);
+    if (value.trim() === '' || !check(x)) throw new UsageError(`invalid ${name}: ${value} (expected ${expected})`);
+    return x;
+  };
+}
+
+/** Parses `--burn-in auto|none|N`. */
+export function parseBurnIn(value: string): 'auto' | 'none' | number {
+  if (value === 'auto' || value === 'none') return value;
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n >= 0)) throw new UsageError(`invalid burn-in: ${value} (expected auto, none or a count ≥ 0)`);
+  return n;
+}

@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import { fitEntropyLaw } from '../../fit/entropy-law.ts';
+import type { RunAnalysis } from '../../predict/analyze.ts';
+import { ceilingOf } from '../../predict/ceiling.ts';
+import { formatForecast } from '../../predict/format.ts';
+import { forecastJson } from '../../predict/forecast.ts';
+import { watch, type WatchUpdate } from '../../predict/watch.ts';
+import { writeReport } from '../../report/index.ts';
+import { InputError } from '../../util/errors.ts';
+import type { CliContext } from '../context.ts';
+import { numberFlag, type InputFlags } from '../options.ts';
+import { forecastOptions, withForecastFlags, type ForecastFlags } from './forecast.ts';
+
+interface WatchFlags extends ForecastFlags, Omit<InputFlags, 'runId'> {
+  pollMs: number;
+  trainReward?: boolean;
+  report?: string;
+}
+
+/**
+ * `entropy-law watch <path>`: follows a growing log (verl console or JSONL, CSV/JSONL, a TensorBoard
+ * folder) and prints a refreshed forecast at each new validation point, until interrupted (Ctrl-C).
+ * With `--report FILE.html` it also rewrites a report that the browser reloads.
+ */
+export function registerWatch(program: Command, ctx: CliContext, signal?: AbortSignal): void {
+  withForecastFlags(program.command('watch'))
+    .description('follow a growing log and refresh the forecast at each new validation point (Ctrl-C stops)')
+    .argument('<path>', 'the log file or TensorBoard run folder to follow')
+    .option('--metric <key>', 'key to use as R (default: validation accuracy, see README)')
+    .option('--entropy <key>', 'key to use as H')
+    .option('--step <key>', 'step column of a plain CSV/JSONL file')
+    .option('--train-reward', 'use the training reward as R while no validation metric is logged')
+    .option('--poll-ms <ms>', 'milliseconds between checks of the file', numberFlag('poll-ms', (x) => x >= 10, 'a number ≥ 10'), 1000)
+    .option('--report <file>', 'rewrite this HTML report at each refresh (it reloads itself in the browser)')
+    .option('--json', 'print each update as one JSON line')
+    .action(async (path: string, flags: WatchFlags) => {
+      const stop = new AbortController();
+      const onSigint = () => stop.abort();
+      process.once('SIGINT', onSigint);
+      signal?.addEventListener('abort', onSigint);
+      let failure: unknown;
+      const watcher = watch(path, {
+        ...forecastOptions(flags),
+        step: flags.step,
+        entropy: flags.entropy,
+        metric: flags.metric,
+        trainReward: flags.trainReward,
+        pollMs: flags.pollMs,
+        signal: stop.signal,
+        onUpdate: (u) => ctx.out(flags.json ? JSON.stringify(updateJson(u)) : updateText(u)),
+        onReport: flags.report ? (u) => writeReport(watchReport(u), flags.report as string) : undefined,
+        onError: (error) => {
+          failure = error;
+          stop.abort();
+        },
+      });
+      try {
+        await watcher.done;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+      if (failure) throw failure instanceof Error ? failure : new InputError(String(failure));
+    });
+}
+
+function updateJson(u: WatchUpdate): Record<string, unknown> {
+  return { run: u.run, metric: u.metric, points: u.points, forecast: u.forecast ? forecastJson(u.forecast) : null, error: u.error, warnings: u.warnings };
+}
+
+function updateText(u: WatchUpdate): string {
+  const head = `[${new Date().toISOString().slice(11, 19)}] ${u.run}: ${u.points} points (R = ${u.metric})`;
+  return u.forecast ? `${head}\n${formatForecast(u.forecast).join('\n')}` : `${head}: no forecast yet: ${u.error ?? 'waiting for points'}`;
+}
+
+/** The report input for a watched run: the fit so far; the page reloads itself every few seconds. */
+function watchReport(u: WatchUpdate) {
+  const run: RunAnalysis = {
+    info: u.info,
+    series: u.series,
+    fit: null,
+    ceiling: null,
+  };
+  try {
+    run.fit = fitEntropyLaw(u.series.entropy, u.series.metric);
+    run.ceiling = ceilingOf(run.fit);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    run.error = error.message;
+  }
+  return { title: `watching ${u.run}`, runs: [run], warnings: u.warnings, refreshSeconds: 5 };
+}

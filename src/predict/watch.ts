@@ -1,0 +1,195 @@
+import { stat } from 'node:fs/promises';
+import { glob } from 'tinyglobby';
+import { chooseKeys } from '../ingest/choose-keys.ts';
+import { runIdFromPath } from '../ingest/load.ts';
+import { toSeries } from '../ingest/series.ts';
+import { loadTensorBoard } from '../ingest/tensorboard.ts';
+import type { LogFormat, RawRun, RunInfo, RunSeries } from '../ingest/types.ts';
+import { InputError } from '../util/errors.ts';
+import { Warnings } from '../util/warnings.ts';
+import { forecastRun, type ForecastOptions, type RunForecast } from './forecast.ts';
+import { LineTail } from './line-tail.ts';
+import { LiveRun } from './live-run.ts';
+
+/** What `watch` reports at each new point. */
+export interface WatchUpdate {
+  run: string;
+  /** The key (or `mean(<keys>)`) used as R. */
+  metric: string;
+  /** Points (steps with entropy and R) so far. */
+  points: number;
+  /** The run as `ingest` would describe it: source, format and the keys chosen for H and R. */
+  info: RunInfo;
+  series: RunSeries;
+  /** The refreshed forecast; null while the run is too short (see `error`). */
+  forecast: RunForecast | null;
+  /** Why there is no forecast yet. */
+  error?: string;
+  /** Reader warnings so far (unreadable lines, training reward standing in for R). */
+  warnings: string[];
+}
+
+/** Options for `watch`: the forecast's options plus how to read and when to call back. */
+export interface WatchOptions extends ForecastOptions {
+  /** Called with each new forecast, once per new validation point (awaited; calls never overlap). */
+  onUpdate: (update: WatchUpdate) => void | Promise<void>;
+  /**
+   * Called after `onUpdate` with the same update: the hook for rewriting an HTML report on each refresh.
+   * Defaults to none.
+   */
+  onReport?: (update: WatchUpdate) => void | Promise<void>;
+  /** Called with an error that stops the watch (unreadable file, unusable format). Defaults to rethrowing from `done`. */
+  onError?: (error: unknown) => void;
+  /** Milliseconds between checks of the file. Defaults to 1000. */
+  pollMs?: number;
+  /** Run id. Defaults to the file name without extension. */
+  id?: string;
+  /** Format of a text log; detected from its first lines when not given. */
+  format?: LogFormat;
+  /** Keys, as for `ingest` (`--step`, `--entropy`, `--metric`). */
+  step?: string;
+  entropy?: string;
+  metric?: string;
+  /**
+   * Take the training reward as R while no validation metric has been logged (what `ingest` falls back to,
+   * with a warning). Defaults to false: a live run logs training reward from its first step but validation
+   * only every few steps, and R switching keys mid-watch would restart the forecast on another quantity.
+   */
+  trainReward?: boolean;
+  /** Stops the watch when aborted. */
+  signal?: AbortSignal;
+}
+
+/** A running watch. */
+export interface Watcher {
+  /** Checks the file now (what the timer does every `pollMs`); resolves after any update it caused. */
+  poll(): Promise<void>;
+  /** Stops watching; resolves once a check in progress has finished. */
+  stop(): Promise<void>;
+  /** Resolves when the watch stops; rejects with the error that stopped it if there is no `onError`. */
+  done: Promise<void>;
+}
+
+/** A source of raw runs that can be re-read: a growing text log, or a TensorBoard folder. */
+interface Source {
+  /** The run as read so far, or null when nothing changed since the last read. */
+  read(): Promise<RawRun | null>;
+}
+
+function textSource(path: string, id: string, options: { format?: LogFormat; step?: string }, warnings: Warnings): Source {
+  const tail = new LineTail(path);
+  const live = new LiveRun(id, path, { format: options.format, step: options.step, warnings });
+  return {
+    async read() {
+      const { lines, reset } = await tail.read();
+      if (reset) live.reset();
+      if (lines.length === 0 && !reset) return null;
+      live.add(lines);
+      return live.raw;
+    },
+  };
+}
+
+function tensorBoardSource(path: string, id: string, warnings: Warnings): Source {
+  let signature = '';
+  return {
+    async read() {
+      // Re-read only when an event file grew: TensorBoard appends records and a truncated last one is normal.
+      const files = await glob('**/events.out.tfevents.*', { cwd: path, absolute: true });
+      const sizes = await Promise.all(files.sort().map(async (f) => `${f}:${(await stat(f)).size}`));
+      const now = sizes.join('|');
+      if (now === signature || files.length === 0) return null;
+      signature = now;
+      const runs = await loadTensorBoard(path, { id, warnings });
+      return runs[0] ?? null;
+    },
+  };
+}
+
+/**
+ * Follows a growing training log and refreshes the forecast at each new validation point: a verl console
+ * log, verl JSONL, plain JSONL or CSV (only complete lines are read; see `LineTail`), or a TensorBoard run
+ * folder (re-read when an event file grows). Each time the run gains a point (a step with both entropy
+ * and R), `forecastRun` is run again and `onUpdate` (then `onReport`) is called; while the run is too short
+ * to forecast, the update carries `error` instead. A rewritten file (it shrank) starts the run over.
+ * Returns at once; the first check runs immediately.
+ * @example watch('train.log', { at: 2000, onUpdate: (u) => console.log(u.forecast?.predicted) })
+ */
+export function watch(path: string, options: WatchOptions): Watcher {
+  const { onUpdate, onReport, onError, pollMs = 1000, id = runIdFromPath(path), signal, format, step, entropy, metric, trainReward = false, ...forecastOptions } =
+    options;
+  const warnings = new Warnings();
+  let source: Source | undefined;
+  let points = 0;
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let finish!: () => void;
+  let fail!: (e: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  // Whoever awaits `done` still sees the rejection; this only keeps an unobserved one from killing the process.
+  done.catch(() => {});
+
+  const check = async (): Promise<void> => {
+    if (!source) {
+      let isDirectory = false;
+      try {
+        isDirectory = (await stat(path)).isDirectory();
+      } catch {
+        // Not there yet: a text log that the trainer has not created.
+      }
+      source = isDirectory ? tensorBoardSource(path, id, warnings) : textSource(path, id, { format, step }, warnings);
+    }
+    const raw = await source.read();
+    if (!raw) return;
+    let series: RunSeries;
+    const keyWarnings = new Warnings();
+    let choice;
+    try {
+      choice = chooseKeys(raw, { entropy, metric, warnings: keyWarnings });
+      if (choice.metricKind === 'train-reward' && !trainReward) return;
+      series = toSeries(raw, choice);
+    } catch (error) {
+      // Keys not logged yet (no validation step so far): wait for more lines.
+      if (error instanceof InputError) return;
+      throw error;
+    }
+    if (series.step.length < points) points = 0;
+    if (series.step.length === points) return;
+    points = series.step.length;
+    const info: RunInfo = { id, source: path, format: raw.format, ...choice, points };
+    const update: WatchUpdate = { run: id, metric: choice.metric, points, info, series, forecast: null, warnings: [...warnings.list(), ...keyWarnings.list()] };
+    try {
+      update.forecast = forecastRun(series, forecastOptions);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      update.error = error.message;
+    }
+    await onUpdate(update);
+    if (onReport) await onReport(update);
+  };
+
+  const stop = async (): Promise<void> => {
+    if (stopped) return running;
+    stopped = true;
+    clearInterval(timer);
+    await running.catch(() => {});
+    finish();
+  };
+  const poll = (): Promise<void> => {
+    if (stopped) return running;
+    // Checks are chained, so a slow forecast never overlaps the next check.
+    running = running.then(check).catch((error) => {
+      void stop();
+      if (onError) onError(error);
+      else fail(error);
+    });
+    return running;
+  };
+  const timer = setInterval(() => void poll(), pollMs);
+  signal?.addEventListener('abort', () => void stop(), { once: true });
+  void poll();
+  return { poll, stop, done };
+}

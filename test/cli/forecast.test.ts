@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { main } from '../../src/cli/main.ts';
+import { SHARED } from '../helpers.ts';
+
+const LOGS = `${SHARED}data/verl-console-logs/`;
+const GEMMA = `${LOGS}gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log`;
+
+async function cli(argv: string[], signal?: AbortSignal) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, (t) => out.push(t), (t) => err.push(t), signal);
+  return { code, out, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+describe('entropy-law forecast', () => {
+  it('prints the documented JSON per run', async () => {
+    const { code, stdout } = await cli(['forecast', LOGS, '--steps', '200', '--json']);
+    assert.equal(code, 0);
+    const { runs } = JSON.parse(stdout);
+    assert.equal(runs.length, 3);
+    for (const r of runs) {
+      assert.deepEqual(Object.keys(r).sort(), ['at', 'ceiling', 'headroom', 'interval90', 'predicted', 'run', 'steps_to_ceiling', 'warnings']);
+      assert.equal(r.at, 429 + 200 - (r.run.startsWith('gemma') ? 330 : 0));
+      assert.ok(r.interval90[0] < r.predicted && r.predicted < r.interval90[1]);
+      assert.ok(r.ceiling.ci95[0] < r.ceiling.value && r.ceiling.value < r.ceiling.ci95[1]);
+    }
+    // The Qwen runs start with format learning; the forecast must say so.
+    assert.ok(runs.filter((r: any) => r.run.startsWith('Qwen')).every((r: any) => r.warnings.some((w: string) => /format-learning/.test(w))));
+  });
+
+  it('refuses --at together with --steps, and bad numbers', async () => {
+    assert.equal((await cli(['forecast', GEMMA, '--at', '500', '--steps', '10'])).code, 2);
+    assert.equal((await cli(['forecast', GEMMA, '--epsilon', '-1'])).code, 2);
+    assert.equal((await cli(['forecast', GEMMA, '--burn-in', 'some'])).code, 2);
+  });
+});
+
+describe('entropy-law backtest', () => {
+  it('scores every cut and the paper protocol', async () => {
+    const { code, stdout } = await cli(['backtest', GEMMA, '--fractions', '0.3,0.6', '--mode', 'entropy', '--json']);
+    assert.equal(code, 0);
+    const b = JSON.parse(stdout);
+    assert.equal(b.runs[0].backtest.length, 2);
+    assert.deepEqual(b.runs[0].backtest.map((x: any) => x.fraction), [0.3, 0.6]);
+    assert.deepEqual(Object.keys(b.runs[0].backtest[0]).sort(), ['coverage90', 'final_error', 'fit_points', 'fraction', 'rmse']);
+    // gemma has 10 points: the paper's 15% cut fits on 3 of them.
+    assert.equal(b.runs[0].paper15.fit_points, 3);
+  });
+});
+
+describe('entropy-law watch', () => {
+  it('follows a log written line by line, half lines included, and stops on abort', async () => {
+    const lines = readFileSync(GEMMA, 'latin1').split('\n');
+    const file = join(mkdtempSync(join(tmpdir(), 'entropy-law-watch-cli-')), 'live.log');
+    writeFileSync(file, '');
+    const stop = new AbortController();
+    const run = cli(['watch', file, '--json', '--poll-ms', '20', '--burn-in', 'none'], stop.signal);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    for (const line of lines) {
+      // Write each line in two halves: the watcher must never read the first half as data.
+      const cut = Math.floor(line.length / 2);
+      appendFileSync(file, line.slice(0, cut), 'latin1');
+      if (/val\/test_score/.test(line)) await sleep(60);
+      appendFileSync(file, `${line.slice(cut)}\n`, 'latin1');
+    }
+    await sleep(300);
+    stop.abort();
+    const { code, out } = await run;
+    assert.equal(code, 0);
+    const updates = out.map((l) => JSON.parse(l));
+    // One update per new validation point; the last one sees all 10 points.
+    assert.deepEqual(updates.map((u) => u.points), Array.from({ length: updates.length }, (_, i) => 10 - updates.length + i + 1));
+    assert.equal(updates.at(-1).points, 10);
+    assert.ok(updates.at(-1).forecast.predicted > 0.5);
+  });
+});
