@@ -1,0 +1,132 @@
+/**
+ * OpenRLHF's console log: after each PPO step the trainer logs `✨ Global step N: {...}` with the step's
+ * status dict as Python prints it (single-quoted keys, `nan`, `True`). Newer versions write
+ * `✨ Global step N [replay]: {...}` for replayed batches. After an evaluation it logs
+ * `✨ Evaluation completed in 0:01:23, global_step N, eval_metrics: {...}` with the `eval_<dataset>_pass1`
+ * keys (prefixed `eval/` when W&B is on). The logger's own prefix (time, level, Ray actor) comes before the
+ * marker and is ignored.
+ */
+import { readFile } from 'node:fs/promises';
+import { inputError } from '../util/errors.ts';
+import type { Warnings } from '../util/warnings.ts';
+import { IssueCounter, setMetric, splitLines } from './issues.ts';
+import { parsePythonLiteral, PySyntaxError, type PyValue } from './python-literal.ts';
+import { emptyRun, headText, io, nameFromPath, type FormatReader } from './reader.ts';
+import type { RawRun } from './types.ts';
+
+/**
+ * The marker before the dict, of a training step (group 1) or an evaluation (group 2). The sparkles are
+ * optional since some log viewers drop or mangle them.
+ */
+const STEP_LINE = /(?:Global step (\d+)(?: \[[^\]]*\])?|Evaluation completed in [^,]*, global_step (\d+), eval_metrics): (?=\{)/;
+
+/** One console line, parsed. */
+export type OpenRlhfLine =
+  | { kind: 'other' }
+  | { kind: 'step'; step: number; values: Map<string, number>; nonFinite: string[] }
+  | { kind: 'bad'; reason: string };
+
+/** Adds the numeric leaves of a parsed dict under `/`-joined keys; bools count as 0/1 (Python bools are ints). */
+function collect(value: PyValue, key: string, values: Map<string, number>, nonFinite: string[]): void {
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) values.set(key, value);
+    else nonFinite.push(key);
+  } else if (typeof value === 'boolean') values.set(key, value ? 1 : 0);
+  else if (value instanceof Map) for (const [k, v] of value) collect(v, key ? `${key}/${k}` : k, values, nonFinite);
+}
+
+/**
+ * Parses one line. A `Global step N: {dict}` or `Evaluation completed ..., global_step N, eval_metrics: {dict}`
+ * line gives the step and the dict's numbers (strings, lists and `None` are not metrics and are left out;
+ * nested dicts are joined with `/`); a line with the marker but an unreadable dict is `bad`; every other line
+ * is `other`.
+ *
+ * @example
+ * parseOpenRlhfLine("(PPOTrainer pid=9) ✨ Global step 3: {'reward': 0.5, 'kl': nan}")
+ * // => { kind: 'step', step: 3, values: Map { 'reward' => 0.5 }, nonFinite: ['kl'] }
+ */
+export function parseOpenRlhfLine(line: string): OpenRlhfLine {
+  const m = STEP_LINE.exec(line);
+  if (!m) return { kind: 'other' };
+  let dict: PyValue;
+  try {
+    dict = parsePythonLiteral(line.slice(m.index + m[0].length)).value;
+  } catch (error) {
+    if (error instanceof PySyntaxError) return { kind: 'bad', reason: error.message };
+    throw error;
+  }
+  const values = new Map<string, number>();
+  const nonFinite: string[] = [];
+  collect(dict, '', values, nonFinite);
+  return { kind: 'step', step: Number(m[1] ?? m[2]), values, nonFinite };
+}
+
+/** Options of `parseOpenRlhfConsole`. */
+export interface OpenRlhfOptions {
+  /** Run id. Default: `source`. */
+  id?: string;
+  /** The path the text came from, named in warnings and errors. Default: `'<text>'`. */
+  source?: string;
+  /** Collects one warning per kind of problem. Default: none. */
+  warnings?: Warnings;
+}
+
+/**
+ * Reads an OpenRLHF console log into a run. Other lines (vLLM, DeepSpeed, samples) are ignored; step lines
+ * whose dict cannot be read are skipped and counted; non-finite values are dropped and counted. A step logged
+ * twice keeps the later values. Throws an `InputError` when no step line is found.
+ *
+ * @example
+ * parseOpenRlhfConsole("✨ Global step 1: {'policy_loss': 0.1, 'reward': 0.25}").steps.get(1)
+ * // => Map { 'policy_loss' => 0.1, 'reward' => 0.25 }
+ */
+export function parseOpenRlhfConsole(text: string, options: OpenRlhfOptions = {}): RawRun {
+  const { source = '<text>', id = source, warnings } = options;
+  const run = emptyRun(id, source, 'openrlhf-console');
+  const bad = new IssueCounter(source, 'unreadable step lines');
+  const nonFinite = new IssueCounter(source, 'non-finite values');
+  const lines = splitLines(text);
+  let found = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const parsed = parseOpenRlhfLine(lines[i]);
+    if (parsed.kind === 'other') continue;
+    found++;
+    if (parsed.kind === 'bad') {
+      bad.add(i + 1, parsed.reason);
+      continue;
+    }
+    if (!run.steps.has(parsed.step)) run.steps.set(parsed.step, new Map());
+    for (const [key, value] of parsed.values) setMetric(run.steps, parsed.step, key, value);
+    for (const key of parsed.nonFinite) nonFinite.add(i + 1, key);
+  }
+  if (found === 0) inputError('no OpenRLHF "✨ Global step N: {...}" lines', { file: source });
+  bad.report(warnings, 'skipped');
+  nonFinite.report(warnings, 'dropped');
+  return run;
+}
+
+/** Options of `loadOpenRlhfConsole`. */
+export interface LoadOpenRlhfOptions {
+  /** Run id. Default: the file name without its extension. */
+  id?: string;
+  /** Collects warnings. Default: none. */
+  warnings?: Warnings;
+}
+
+/**
+ * Reads an OpenRLHF console log file (see `parseOpenRlhfConsole`) into one run.
+ *
+ * @example
+ * (await loadOpenRlhfConsole('logs/grpo-qwen.log'))[0].id // => 'grpo-qwen'
+ */
+export async function loadOpenRlhfConsole(path: string, options: LoadOpenRlhfOptions = {}): Promise<RawRun[]> {
+  const text = await io(path, () => readFile(path, 'utf8'));
+  return [parseOpenRlhfConsole(text, { id: options.id ?? nameFromPath(path), source: path, warnings: options.warnings })];
+}
+
+/** The OpenRLHF console reader: a text with a step or evaluation line in its head. */
+export const openRlhfConsoleReader: FormatReader = {
+  format: 'openrlhf-console',
+  sniff: ({ isDirectory, head }) => !isDirectory && headText(head).split('\n').some((l) => STEP_LINE.test(l)),
+  load: (path, { id, warnings }) => loadOpenRlhfConsole(path, { id, warnings }),
+};

@@ -1,0 +1,176 @@
+/**
+ * TensorBoard event files (`events.out.tfevents.*`), as torch's `SummaryWriter` (verl, OpenRLHF,
+ * transformers), tensorboardX, tensorboard's own writer and TF2 write them. Tags are the raw keys.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { inputError } from '../util/errors.ts';
+import type { Warnings } from '../util/warnings.ts';
+import { setMetric } from './issues.ts';
+import { emptyRun, io, nameFromFolder, nameFromPath, type FormatReader } from './reader.ts';
+import { decodeEvent } from './tf-event.ts';
+import { frameRecords, startsWithRecord } from './tfrecord.ts';
+import type { RawRun } from './types.ts';
+
+const EVENT_FILE = /(^|\.)tfevents\./;
+/** How deep below the given folder run folders are looked for (`logdir/project/experiment/` is common). */
+const MAX_DEPTH = 4;
+
+/** Counts one kind of problem in a binary file and reports it once, with the first byte offset. */
+class OffsetIssues {
+  count = 0;
+  first = 0;
+  detail = '';
+  add(offset: number, detail = ''): void {
+    if (this.count++ === 0) {
+      this.first = offset;
+      this.detail = detail;
+    }
+  }
+  report(warnings: Warnings | undefined, file: string, what: string): void {
+    if (this.count === 0 || !warnings) return;
+    const detail = this.detail ? ` (${this.detail})` : '';
+    warnings.warn(`${file}: ${this.count} ${what}; first at byte offset ${this.first}${detail}`);
+  }
+}
+
+/** Options of `parseEventFile`. */
+export interface EventFileOptions {
+  /** The file name used in warnings and errors. Default: `'<bytes>'`. */
+  source?: string;
+  /** Collects one warning per kind of problem. Default: none. */
+  warnings?: Warnings;
+}
+
+/**
+ * Reads the scalar values of one event file's bytes into `steps` (step → tag → value), a later value of a
+ * step and tag replacing an earlier one. Every record's two CRCs are checked: a record with a bad data
+ * checksum is skipped, corrupt framing is skipped up to the next record that checks, and a last record cut
+ * short (normal for a live run) is ignored; each gives one warning with the byte offset. Non-finite values
+ * are dropped and counted. Throws an `InputError` when no record at all checks (not an event file).
+ * Cost: linear in the file size.
+ *
+ * @example
+ * const steps = new Map(); parseEventFile(await readFile(file), steps); steps.get(3) // => Map { 'actor/entropy' => 0.5 }
+ */
+export function parseEventFile(bytes: Uint8Array, steps: RawRun['steps'], options: EventFileOptions = {}): void {
+  const { source = '<bytes>', warnings } = options;
+  const plugins = new Map<string, string>();
+  const badCrc = new OffsetIssues();
+  const garbage = new OffsetIssues();
+  const undecodable = new OffsetIssues();
+  const nonFinite = new OffsetIssues();
+  let records = 0;
+  let skippedBytes = 0;
+  for (const frame of frameRecords(bytes)) {
+    if (frame.kind === 'truncated') {
+      warnings?.warn(
+        `${source}@${frame.offset}: last record cut short (${frame.bytes} bytes) ignored; the ${records} whole records before it were read`,
+      );
+    } else if (frame.kind === 'bad-data-crc') badCrc.add(frame.offset);
+    else if (frame.kind === 'garbage') {
+      if (frame.offset === 0 && frame.bytes === bytes.length) {
+        inputError('not a TensorBoard event file (no record with a valid checksum)', { file: source, offset: 0 });
+      }
+      garbage.add(frame.offset);
+      skippedBytes += frame.bytes;
+    } else {
+      records++;
+      let event;
+      try {
+        event = decodeEvent(frame.data, plugins);
+      } catch (error) {
+        undecodable.add(frame.offset, (error as Error).message);
+        continue;
+      }
+      for (const { tag, value } of event.scalars) {
+        if (Number.isFinite(value)) setMetric(steps, event.step, tag, value);
+        else nonFinite.add(frame.offset, `${tag} at step ${event.step}`);
+      }
+    }
+  }
+  badCrc.report(warnings, source, 'records with a bad data checksum skipped');
+  garbage.report(warnings, source, `corrupt stretches (${skippedBytes} bytes in all) skipped`);
+  undecodable.report(warnings, source, 'records that are not events skipped');
+  nonFinite.report(warnings, source, 'non-finite values dropped');
+}
+
+/** Event files sort by the writer's start time (the number after `tfevents.`), then by name. */
+function eventFileOrder(a: string, b: string): number {
+  const time = (name: string) => Number(/tfevents\.(\d+)/.exec(name)?.[1] ?? 0);
+  return time(a) - time(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** The event files directly in a folder, oldest first. */
+async function eventFilesIn(dir: string): Promise<string[]> {
+  const entries = await io(dir, () => readdir(dir, { withFileTypes: true }));
+  return entries
+    .filter((e) => e.isFile() && EVENT_FILE.test(e.name))
+    .map((e) => e.name)
+    .sort(eventFileOrder);
+}
+
+/** Every folder under `dir` (itself included, up to `MAX_DEPTH` levels) that holds event files. */
+async function runFolders(dir: string, depth = 0): Promise<string[]> {
+  const files = await eventFilesIn(dir);
+  if (files.length > 0) return [dir];
+  if (depth >= MAX_DEPTH) return [];
+  const entries = await io(dir, () => readdir(dir, { withFileTypes: true }));
+  const subdirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const found: string[] = [];
+  for (const name of subdirs) found.push(...(await runFolders(join(dir, name), depth + 1)));
+  return found;
+}
+
+/** Reads event files, oldest first, into one run: a restarted run's later file wins where steps overlap. */
+async function readRun(files: string[], id: string, source: string, warnings?: Warnings): Promise<RawRun> {
+  const run = emptyRun(id, source, 'tensorboard');
+  for (const file of files) parseEventFile(await io(file, () => readFile(file)), run.steps, { source: file, warnings });
+  return run;
+}
+
+/** Options of `loadTensorBoard`. */
+export interface TensorBoardOptions {
+  /** Run id, used when the input holds one run. Default: the run folder's name (its path below the input for several). */
+  id?: string;
+  /** Collects warnings. Default: none. */
+  warnings?: Warnings;
+}
+
+/**
+ * Reads a TensorBoard event file, a run folder (all its event files merged, oldest first, so a restart's
+ * values win) or a log folder with run folders below it (one run each, named by their path below it). The
+ * search stops at the first folder with event files on each path, so the sub-folders torch's `add_scalars`
+ * makes inside a run folder are not read. Each event file is read whole. Throws an `InputError` when a
+ * folder holds no event file.
+ *
+ * @example
+ * (await loadTensorBoard('tensorboard_log/proj/exp1')).map((r) => r.id) // => ['exp1']
+ */
+export async function loadTensorBoard(path: string, options: TensorBoardOptions = {}): Promise<RawRun[]> {
+  const { id, warnings } = options;
+  if (!(await io(path, () => stat(path))).isDirectory()) return [await readRun([path], id ?? nameFromFolder(path), path, warnings)];
+  const folders = await runFolders(path);
+  if (folders.length === 0) inputError('no TensorBoard event files (events.out.tfevents.*) found', { file: path });
+  const runs: RawRun[] = [];
+  for (const folder of folders) {
+    const files = (await eventFilesIn(folder)).map((name) => join(folder, name));
+    const name = folder === path ? nameFromPath(path) : relative(path, folder).split('\\').join('/');
+    runs.push(await readRun(files, folders.length === 1 && id !== undefined ? id : name, folder, warnings));
+  }
+  return runs;
+}
+
+/** The TensorBoard reader: an event file (by its first record's checksum) or a folder with event files. */
+export const tensorboardReader: FormatReader = {
+  format: 'tensorboard',
+  async sniff({ path, isDirectory, head }) {
+    if (!isDirectory) return startsWithRecord(head) || (EVENT_FILE.test(basename(path)) && head.length === 0);
+    try {
+      return (await runFolders(path)).length > 0;
+    } catch {
+      return false;
+    }
+  },
+  load: (path, { id, warnings }) => loadTensorBoard(path, { id, warnings }),
+};

@@ -1,0 +1,185 @@
+/**
+ * Weights & Biases data as users download it: the web UI's "Export CSV" of a chart (several runs in one
+ * file, `"<run> - <metric>"` columns with `__MIN`/`__MAX` companions), and run history saved from the API
+ * (`run.history()` / `run.scan_history()`) as CSV or JSONL, one run per file, with `_step`, `_runtime` and
+ * `_timestamp` among the columns in no fixed order.
+ */
+import { readFile } from 'node:fs/promises';
+import { inputError } from '../util/errors.ts';
+import type { Warnings } from '../util/warnings.ts';
+import { IssueCounter, setMetric, splitLines } from './issues.ts';
+import { parseJsonObjectLine } from './json-line.ts';
+import { emptyRun, headText, io, nameFromPath, type FormatReader } from './reader.ts';
+import type { RawRun } from './types.ts';
+import { csvHeader, headerOf, readRows } from './wandb-csv.ts';
+
+/** The separator W&B puts between run name and metric in export headers. */
+const RUN_SEPARATOR = ' - ';
+const MIN_MAX = /__(?:MIN|MAX)$/;
+
+/** Options of the W&B parsers. */
+export interface WandbOptions {
+  /** Run id, used when the file holds one run. Default: the run name (export) or `source` (history). */
+  id?: string;
+  /** The path the text came from, named in warnings and errors. Default: `'<text>'`. */
+  source?: string;
+  /** Collects one warning per kind of problem. Default: none. */
+  warnings?: Warnings;
+}
+
+/**
+ * Splits an export column name into run and metric at the last ` - ` (run names may contain one; metric
+ * keys practically never do). `undefined` for `__MIN`/`__MAX` columns and names without a separator.
+ *
+ * @example
+ * splitExportColumn('grpo - lr 1e-6 - train/reward') // => { run: 'grpo - lr 1e-6', metric: 'train/reward' }
+ */
+export function splitExportColumn(name: string): { run: string; metric: string } | undefined {
+  const at = name.lastIndexOf(RUN_SEPARATOR);
+  if (at <= 0 || MIN_MAX.test(name)) return undefined;
+  return { run: name.slice(0, at), metric: name.slice(at + RUN_SEPARATOR.length) };
+}
+
+/**
+ * Reads a W&B chart export: the first column is the x axis (`Step`), every `"<run> - <metric>"` column a run's
+ * metric; `__MIN`/`__MAX` columns (the band of a down-sampled chart) are ignored and empty cells are steps a run
+ * did not log. Returns one run per run name, in header order. Throws an `InputError` without such columns.
+ *
+ * @example
+ * parseWandbExport('"Step","a - acc","a - acc__MIN","b - acc"\n"1","0.5","0.4",""\n').map((r) => r.id) // => ['a', 'b']
+ */
+export function parseWandbExport(text: string, options: WandbOptions = {}): RawRun[] {
+  const { source = '<text>', warnings } = options;
+  const lines = splitLines(text.startsWith('\ufeff') ? text.slice(1) : text);
+  const { header, body } = csvHeader(lines, source);
+  const runs = new Map<string, RawRun>();
+  const columns = header.map((name, index) => {
+    const split = index === 0 ? undefined : splitExportColumn(name);
+    if (!split) return undefined;
+    let run = runs.get(split.run);
+    if (!run) runs.set(split.run, (run = emptyRun(split.run, source, 'wandb-export')));
+    return { index, key: split.metric, steps: run.steps };
+  });
+  if (runs.size === 0) inputError('no "<run> - <metric>" columns (expected a W&B chart export)', { file: source, line: 1 });
+  readRows(lines, body, 0, columns, source, warnings);
+  const out = [...runs.values()];
+  if (out.length === 1 && options.id !== undefined) out[0].id = options.id;
+  return out;
+}
+
+/** True if a history key is W&B bookkeeping (`_step`, `_runtime`, `_timestamp`, `_wandb`) or a pandas index. */
+const isSystemKey = (key: string) => key === '' || key.startsWith('_');
+
+/** Adds the numeric leaves of a history row; W&B media objects (dicts with `_type`) are not metrics. */
+function collectRow(row: Record<string, unknown>, prefix: string, out: Map<string, number>, nonFinite: string[]): void {
+  for (const [k, v] of Object.entries(row)) {
+    const key = prefix ? `${prefix}/${k}` : k;
+    if (!prefix && isSystemKey(k)) continue;
+    if (typeof v === 'number') out.set(key, v);
+    else if (typeof v === 'boolean') out.set(key, v ? 1 : 0);
+    else if (v === null) nonFinite.push(key);
+    else if (typeof v === 'object' && !Array.isArray(v) && !('_type' in v)) collectRow(v as Record<string, unknown>, key, out, nonFinite);
+  }
+}
+
+/**
+ * Reads W&B run history saved as JSONL (one row object per line) or CSV (`pandas.DataFrame.to_csv`): the
+ * step is `_step`; other keys starting with `_` and media objects are skipped; `NaN`/`null`/empty cells are
+ * missing values. Throws an `InputError` when there is no `_step`.
+ *
+ * @example
+ * parseWandbHistory('{"_step": 3, "_runtime": 9.1, "train/reward": 0.5}\n')[0].steps.get(3) // => Map { 'train/reward' => 0.5 }
+ */
+export function parseWandbHistory(text: string, options: WandbOptions = {}): RawRun[] {
+  const { source = '<text>', id = source, warnings } = options;
+  const lines = splitLines(text.startsWith('\ufeff') ? text.slice(1) : text);
+  const run = emptyRun(id, source, 'wandb-history');
+  const firstLine = lines.find((l) => l.trim() !== '') ?? '';
+  if (!firstLine.trimStart().startsWith('{')) {
+    const { header, body } = csvHeader(lines, source);
+    const stepColumn = header.indexOf('_step');
+    if (stepColumn < 0) inputError('no "_step" column (expected W&B history)', { file: source, line: 1 });
+    const columns = header.map((key, index) => (isSystemKey(key) ? undefined : { index, key, steps: run.steps }));
+    readRows(lines, body, stepColumn, columns, source, warnings);
+    return [run];
+  }
+  const bad = new IssueCounter(source, 'unreadable lines');
+  const missing = new IssueCounter(source, 'null or non-finite values');
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].trim() === '') continue;
+    const parsed = parseJsonObjectLine(lines[i]);
+    const step = parsed.ok ? parsed.value._step : undefined;
+    if (!parsed.ok || typeof step !== 'number' || !Number.isFinite(step)) {
+      bad.add(i + 1, parsed.ok ? 'no numeric "_step"' : parsed.reason);
+      continue;
+    }
+    const values = new Map<string, number>();
+    const nonFinite: string[] = [];
+    collectRow(parsed.value, '', values, nonFinite);
+    for (const [key, value] of values) {
+      if (Number.isFinite(value)) setMetric(run.steps, step, key, value);
+      else nonFinite.push(key);
+    }
+    for (const key of nonFinite) missing.add(i + 1, key);
+  }
+  if (run.steps.size === 0 && bad.size > 0) inputError('no line with a numeric "_step" (expected W&B history)', { file: source });
+  bad.report(warnings, 'skipped');
+  missing.report(warnings, 'dropped');
+  return [run];
+}
+
+/** Options of `loadWandbExport` and `loadWandbHistory`. */
+export interface LoadWandbOptions {
+  /** Run id, used when the file holds one run. Default: the run name (export) or the file name (history). */
+  id?: string;
+  /** Collects warnings. Default: none. */
+  warnings?: Warnings;
+}
+
+/**
+ * Reads a W&B chart export file (see `parseWandbExport`): one run per run name in it.
+ *
+ * @example
+ * (await loadWandbExport('wandb_export_2025-06-01.csv')).map((r) => r.id) // => ['grpo-qwen', 'ppo-qwen']
+ */
+export async function loadWandbExport(path: string, options: LoadWandbOptions = {}): Promise<RawRun[]> {
+  const text = await io(path, () => readFile(path, 'utf8'));
+  return parseWandbExport(text, { id: options.id, source: path, warnings: options.warnings });
+}
+
+/**
+ * Reads a W&B history file, CSV or JSONL (see `parseWandbHistory`), into one run named after the file.
+ *
+ * @example
+ * (await loadWandbHistory('runs/grpo-qwen.jsonl'))[0].id // => 'grpo-qwen'
+ */
+export async function loadWandbHistory(path: string, options: LoadWandbOptions = {}): Promise<RawRun[]> {
+  const text = await io(path, () => readFile(path, 'utf8'));
+  return parseWandbHistory(text, { id: options.id ?? nameFromPath(path), source: path, warnings: options.warnings });
+}
+
+/** The W&B chart-export reader: a CSV whose columns after the first are all `<run> - <metric>`. */
+export const wandbExportReader: FormatReader = {
+  format: 'wandb-export',
+  sniff({ isDirectory, head }) {
+    const header = isDirectory ? undefined : headerOf(head);
+    return !!header && !header[0].includes(RUN_SEPARATOR) && header.slice(1).every((f) => f.includes(RUN_SEPARATOR));
+  },
+  load: (path, { id, warnings }) => loadWandbExport(path, { id, warnings }),
+};
+
+/** The W&B history reader: JSONL whose first row has `_step`, or CSV with `_step` and `_runtime`/`_timestamp`. */
+export const wandbHistoryReader: FormatReader = {
+  format: 'wandb-history',
+  sniff({ isDirectory, head }) {
+    if (isDirectory) return false;
+    const first = headText(head).split('\n', 1)[0];
+    if (first.trimStart().startsWith('{')) {
+      const parsed = parseJsonObjectLine(first);
+      return parsed.ok && typeof parsed.value._step === 'number';
+    }
+    const header = headerOf(head);
+    return !!header && header.includes('_step') && (header.includes('_runtime') || header.includes('_timestamp'));
+  },
+  load: (path, { id, warnings }) => loadWandbHistory(path, { id, warnings }),
+};
