@@ -3,9 +3,11 @@
  * Pass names to run only some: `npm run bench -- fit`.
  */
 import { benchFit } from './fit.ts';
+import { benchLaws } from './fit-laws.ts';
 
 const benches: Record<string, () => Promise<string[]>> = {
   fit: benchFit,
+  laws: () => benchLaws(),
 };
 
 const only = process.argv.slice(2);

@@ -10,6 +10,11 @@ export class CliContext {
     readonly err: (text: string) => void,
   ) {}
 
+  /** Fails the command with exit 1 and a one-line message. */
+  failInput(message: string): never {
+    throw new InputError(message);
+  }
+
   /** Fails the command (exit 1) when no run could be fit: some output is only useful with one. */
   requireSomeFit(runs: RunAnalysis[]): void {
     if (!runs.some((r) => r.fit)) {

@@ -2,15 +2,39 @@ import type { Command } from 'commander';
 import { analyzeDataset, type RunAnalysis } from '../../predict/analyze.ts';
 import { num, pm, table } from '../format.ts';
 import { fitJson } from '../json.ts';
-import { readInputs, withInputFlags, type InputFlags } from '../options.ts';
+import { numberFlag, readInputs, withInputFlags, type InputFlags } from '../options.ts';
 import type { CliContext } from '../context.ts';
+import { parseStart } from '../../fit/fit-columns.ts';
+import { compareLawsOnRuns, comparisonJson, comparisonTable, fitLawToRuns, lawFitJson, lawFitTable, parseLawList, type LawFlags } from './fit-laws.ts';
 
 /** `entropy-law fit <paths...>`: fit R = −a·exp(H) + b per run and print a, b, the ceiling and fit quality. */
 export function registerFit(program: Command, ctx: CliContext): void {
   withInputFlags(program.command('fit'))
-    .description('fit R = −a·exp(H) + b to each run and print a, b and the ceiling b − a')
-    .action(async (paths: string[], flags: InputFlags) => {
+    .description('fit R = −a·exp(H) + b (or another law) to each run and print the parameters and the ceiling')
+    .option('--law <law>', 'entropy-exp (default, exact), entropy-linear, entropy-exp3, power, scalerl-sigmoid, an expression such as "b - a*exp(c*H)" over H, R, step, C; a comma-separated list or "all" compares laws')
+    .option('--x <column>', 'column for a built-in law\'s variable (H for entropy laws; C = step for power and scalerl-sigmoid)')
+    .option('--start <values>', 'starting values, e.g. a=0.1,b=0.5', parseStart)
+    .option('--robust', 'Huber loss by iteratively reweighted least squares, for outlying validation points')
+    .option('--bootstrap <n>', 'seeded bootstrap intervals with n resamples', numberFlag('bootstrap', (x) => Number.isInteger(x) && x >= 10, 'an integer ≥ 10'))
+    .option('--seed <n>', 'seed of the bootstrap', numberFlag('seed', Number.isInteger, 'an integer'), 1)
+    .action(async (paths: string[], flags: InputFlags & LawFlags) => {
       const dataset = await readInputs(paths, flags, ctx.warnings);
+      const laws = flags.law === undefined ? ['entropy-exp'] : parseLawList(flags.law);
+      if (laws.length > 1) {
+        const results = compareLawsOnRuns(dataset, laws, flags);
+        ctx.out(flags.json ? JSON.stringify({ runs: comparisonJson(results), warnings: ctx.warnings.list() }, null, 2) : comparisonTable(results));
+        return;
+      }
+      if (laws[0] !== 'entropy-exp' || flags.robust || flags.bootstrap || flags.start || flags.x) {
+        const rows = fitLawToRuns(dataset, laws[0], flags);
+        for (const r of rows) for (const w of r.fit?.warnings ?? []) ctx.warnings.warn(`${r.run}: ${w}`);
+        ctx.out(flags.json ? JSON.stringify({ runs: rows.map(lawFitJson), warnings: ctx.warnings.list() }, null, 2) : lawFitTable(rows));
+        if (!rows.some((r) => r.fit?.converged)) {
+          const reasons = [...new Set(rows.map((r) => r.error ?? (r.fit && !r.fit.converged ? `not converged: ${r.fit.reason}` : '')).filter(Boolean))];
+          ctx.failInput(`no run could be fit${reasons.length ? `: ${reasons.join('; ')}` : ''}`);
+        }
+        return;
+      }
       const runs = analyzeDataset(dataset);
       if (flags.json) ctx.out(JSON.stringify({ runs: runs.map(fitJson), warnings: ctx.warnings.list() }, null, 2));
       else ctx.out(fitTable(runs));
