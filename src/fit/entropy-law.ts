@@ -56,7 +56,7 @@ function _fitEntropyLaw(
   confidence: number,
 ): EntropyLawFit {
   const n = entropy.length;
-  const x = new Float64Array(n);
+  const x = scratch(n);
   const x0 = Math.exp(entropy[0]);
   const y0 = metric[0];
   let sw = 0;
@@ -144,6 +144,17 @@ function _fitEntropyLaw(
     rmse: Math.sqrt(ssr / n),
     sigma: Math.sqrt(s2),
   };
+}
+
+let scratchBuffer = new Float64Array(256);
+
+/**
+ * A reusable buffer for exp(H): fits over many runs would otherwise allocate one array per run, which
+ * costs as much as the arithmetic. Safe because the fit is synchronous and does not recurse.
+ */
+function scratch(n: number): Float64Array {
+  if (scratchBuffer.length < n) scratchBuffer = new Float64Array(Math.max(n, 2 * scratchBuffer.length));
+  return scratchBuffer;
 }
 
 /**
