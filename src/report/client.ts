@@ -4,7 +4,8 @@
  * or from the JSON data block, and it writes text with `textContent` only.
  *
  * What it does:
- * - renders each chart container (`data-chart` = key into the data block's `charts`) with vega-embed,
+ * - renders each chart container (`data-chart` = key into the data block's `charts`, whose data is
+ *   unpacked from the shared `datasets`, see `pack.ts`) with vega-embed,
  *   SVG renderer, no actions menu, and expressions run by vega's interpreter (`ast: true`) instead of
  *   generated functions, so the page works under a CSP without 'unsafe-eval';
  *   charts inside a closed `<details>` are rendered when it is first opened;
@@ -17,6 +18,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var charts = data.charts;
+  var datasets = data.datasets;
   var pageSize = data.pageSize > 0 ? data.pageSize : 1e9;
   var embedOptions = {
     actions: false,
@@ -26,9 +28,32 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     tooltip: { disableDefaultStyle: true }
   };
 
+  // A packed dataset (by column) as fresh row objects: vega tags the rows it ingests, so charts never share them.
+  function datasetRows(name) {
+    var ds = datasets[name];
+    var keys = Object.keys(ds.c);
+    var out = new Array(ds.n);
+    for (var i = 0; i < ds.n; i++) {
+      var row = {};
+      for (var k = 0; k < keys.length; k++) row[keys[k]] = ds.c[keys[k]][i];
+      out[i] = row;
+    }
+    return out;
+  }
+
+  // The chart's Vega-Lite spec with the datasets it names attached (top-level "datasets").
+  function specOf(key) {
+    var chart = charts[key];
+    if (!chart) return null;
+    var spec = Object.assign({}, chart.spec);
+    spec.datasets = {};
+    chart.data.forEach(function (name) { spec.datasets[name] = datasetRows(name); });
+    return spec;
+  }
+
   function render(el) {
     if (el.hasAttribute('data-state')) return Promise.resolve();
-    var spec = charts[el.getAttribute('data-chart')];
+    var spec = specOf(el.getAttribute('data-chart'));
     if (!spec) return Promise.resolve();
     el.setAttribute('data-state', 'pending');
     return vegaEmbed(el, spec, embedOptions).then(function () {

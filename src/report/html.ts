@@ -2,7 +2,9 @@
 import { createHash } from 'node:crypto';
 import { vegaScripts } from './assets.ts';
 import { CLIENT_SCRIPT } from './client.ts';
+import { usageError } from '../util/errors.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';
+import { packCharts } from './pack.ts';
 import { lawChartSpec } from './specs/law-chart.ts';
 import { overviewSpec, type OverviewOptions } from './specs/overview-chart.ts';
 import { timelineSpec } from './specs/timeline-chart.ts';
@@ -19,6 +21,8 @@ export interface RenderOptions {
    * time series folded away). Default 12.
    */
   compactAbove?: number;
+  /** Significant digits of the non-integer chart data stored in the page (see `packCharts`). Default 6. */
+  digits?: number;
   /** Options of the headline chart of all runs (see `overviewSpec`). */
   overview?: OverviewOptions;
 }
@@ -32,19 +36,24 @@ function cspHash(text: string): string {
 
 /**
  * The Content-Security-Policy: nothing may load, scripts run only if they are the page's own inline scripts
- * (by hash), and no 'unsafe-eval' (vega runs expressions by interpretation). Style attributes are allowed
- * because vega's SVG output carries them; they cannot run code.
+ * (by hash), and no 'unsafe-eval' (vega runs expressions by interpretation). The one stylesheet is
+ * allowed by hash too; vega and its tooltips set styles through the DOM, which a policy does not block.
  */
 function contentSecurityPolicy(scripts: readonly string[], style: string): string {
   return [
     "default-src 'none'",
     `script-src ${scripts.map(cspHash).join(' ')}`,
-    `style-src-elem ${cspHash(style)}`,
-    "style-src-attr 'unsafe-inline'",
-    'img-src data:',
+    `style-src ${cspHash(style)}`,
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
+}
+
+/** A meta refresh (no script needed, so the CSP allows it); nothing unless a positive finite period is given. */
+function refreshMeta(seconds: number | undefined): string {
+  if (seconds === undefined) return '';
+  if (!(Number.isFinite(seconds) && seconds > 0)) usageError(`invalid refreshSeconds: ${seconds} (expected a positive number)`);
+  return `<meta http-equiv="refresh" content="${Math.max(1, Math.round(seconds))}">`;
 }
 
 function runSection(run: ReportRun, index: number, compact: boolean): string {
@@ -70,10 +79,10 @@ function runSection(run: ReportRun, index: number, compact: boolean): string {
 function chartSpecs(input: ReportInput, compact: boolean, overview: OverviewOptions): Record<string, object> {
   const charts: Record<string, object> = {};
   if (input.runs.some((r) => r.fit)) charts.overview = overviewSpec(input.runs, overview);
-  const size = compact ? { width: 240, height: 160 } : {};
+  const size = compact ? { width: 220, height: 150, legend: false } : {};
   input.runs.forEach((run, i) => {
     charts[`law-${i}`] = lawChartSpec(run, size);
-    charts[`time-${i}`] = timelineSpec(run, compact ? { width: 240, height: 90 } : {});
+    charts[`time-${i}`] = timelineSpec(run, compact ? { width: 220, height: 90 } : {});
   });
   return charts;
 }
@@ -89,12 +98,12 @@ function chartSpecs(input: ReportInput, compact: boolean, overview: OverviewOpti
  * renderReport({ runs: [], warnings: [] }).startsWith('<!DOCTYPE html>'); // => true
  */
 export function renderReport(input: ReportInput, options: RenderOptions = {}): string {
-  const { pageSize = 20, compactAbove = 12, overview = {} } = options;
+  const { pageSize = 20, compactAbove = 12, overview = {}, digits = 6 } = options;
   const title = input.title ?? DEFAULT_TITLE;
   const compact = input.runs.length > compactAbove;
   const fitted = input.runs.filter((r) => r.fit).length;
   const charts = chartSpecs(input, compact, overview);
-  const data = jsonForScript({ pageSize, charts });
+  const data = jsonForScript({ pageSize, ...packCharts(charts, digits) });
   const scripts = [...vegaScripts(), CLIENT_SCRIPT];
   const warnings = input.warnings.length
     ? `<section id="warnings"><h2>Warnings (${input.warnings.length})</h2><ul class="warnings">${input.warnings
@@ -106,6 +115,7 @@ export function renderReport(input: ReportInput, options: RenderOptions = {}): s
     '<html lang="en"><head><meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(scripts, PAGE_STYLE))}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    refreshMeta(input.refreshSeconds),
     `<title>${escapeHtml(title)}</title>`,
     `<style>${PAGE_STYLE}</style>`,
     '</head><body>',

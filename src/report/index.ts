@@ -6,11 +6,13 @@ import type { ReportInput } from './types.ts';
 export type { ReportInput, ReportRun } from './types.ts';
 export { renderReport, type RenderOptions } from './html.ts';
 export { escapeHtml, jsonForScript } from './escape.ts';
+export { packCharts, unpackChart, type PackedCharts } from './pack.ts';
 export { lawChartSpec, type LawChartOptions } from './specs/law-chart.ts';
 export { timelineSpec, type TimelineOptions } from './specs/timeline-chart.ts';
 export { overviewSpec, type OverviewOptions } from './specs/overview-chart.ts';
 export { curveRows, pointRows, ceilingRow } from './specs/data.ts';
 export { SCREEN_CONFIG, PRINT_CONFIG } from './specs/theme.ts';
+export { renderFigures, figureSpecs, specToSvg, svgToPng, fileSlug, type FigureFormat, type FigureOptions, type Figure } from './figures.ts';
 
 /**
  * Renders the report and writes it to `path` (UTF-8).

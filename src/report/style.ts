@@ -17,6 +17,8 @@ table#runs { border-collapse: collapse; width: 100%; font-size: 12.5px; }
   vertical-align: bottom; }
 #runs th[aria-sort=ascending]::after { content: " ▲"; }
 #runs th[aria-sort=descending]::after { content: " ▼"; }
+/* Run ids and metric keys can be long: let them wrap so the numbers stay in view. */
+#runs td[data-col="0"], #runs td[data-col="2"] { white-space: normal; word-break: break-all; min-width: 120px; max-width: 260px; }
 #runs td.num, #runs th.num { text-align: right; font-variant-numeric: tabular-nums; }
 #runs td.error, p.error { color: #a40000; white-space: normal; }
 #runs tbody tr:hover { background: #f3f7ff; }
@@ -25,7 +27,7 @@ table#runs { border-collapse: collapse; width: 100%; font-size: 12.5px; }
 #run-list { display: flex; flex-wrap: wrap; gap: 16px; }
 article.run { border: 1px solid #e3e3e3; border-radius: 4px; padding: 10px 12px; min-width: 0; }
 #run-list:not(.compact) article.run { flex: 1 1 100%; }
-#run-list.compact article.run { flex: 0 1 auto; width: 300px; }
+#run-list.compact article.run { flex: 0 0 auto; width: 290px; }
 .charts { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
 .chart { min-height: 40px; }
 .pager { margin: 8px 0; }

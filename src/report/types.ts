@@ -19,4 +19,6 @@ export interface ReportInput {
   title?: string;
   runs: ReportRun[];
   warnings: string[];
+  /** Reload the page every this many seconds (for a report that is rewritten while a run trains). Default: never. */
+  refreshSeconds?: number;
 }

@@ -121,6 +121,26 @@ describe('entropy-law ingest and report', () => {
   });
 });
 
+describe('entropy-law report --format', () => {
+  it('writes each chart as SVG and as a Vega-Lite spec', async () => {
+    const dir = tempDir();
+    const svg = await cli('report', 'data/', '--format', 'svg', '--out', join(dir, 'svg'), '--json');
+    assert.equal(svg.code, 0);
+    const { written } = JSON.parse(svg.stdout) as { written: string[] };
+    // Two charts per run (law, timeline) for the four sample runs, plus the chart of all runs.
+    assert.equal(written.length, 9);
+    for (const file of written) assert.match(readFileSync(file, 'utf8'), /^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
+    const vl = await cli('report', 'data/', '--format', 'vl.json', '--out', join(dir, 'vl'), '--json');
+    for (const file of JSON.parse(vl.stdout).written as string[]) {
+      assert.match(JSON.parse(readFileSync(file, 'utf8')).$schema, /vega-lite/);
+    }
+  });
+
+  it('refuses an unknown format', async () => {
+    assert.equal((await cli('report', 'data/', '--format', 'pdf')).code, 2);
+  });
+});
+
 describe('entropy-law errors', () => {
   it('a missing file: exit 1, one line naming it, no stack trace', () => {
     const r = spawnCli('fit', 'no/such/run.log');

@@ -37,7 +37,8 @@ test('hostile run names, paths, metrics and warnings appear only escaped', () =>
   // The data block parses and carries the names unchanged.
   const block = /<script type="application\/json" id="report-data">([^]*?)<\/script>/.exec(html)![1];
   const data = JSON.parse(block);
-  assert.equal(data.charts['law-0'].layer[0].encoding.y.title, `R (${HOSTILE_IDS[0]})`);
+  assert.equal(data.charts['law-0'].spec.layer[0].encoding.y.title, `R (${HOSTILE_IDS[0]})`);
+  assert.deepEqual(data.datasets[data.charts.overview.data[0]].c.run.slice(0, 1), [HOSTILE_IDS[0]]);
 });
 
 test('the page is self-contained: no external URL is loaded, no online editor, no web font', () => {
@@ -75,4 +76,22 @@ test('writeReport writes the same page renderReport returns', async () => {
   const path = join(dir, 'r.html');
   await writeReport(input, path);
   assert.equal(await readFile(path, 'utf8'), renderReport(input));
+});
+
+test('a report with no runs is still a valid page', () => {
+  const html = renderReport({ runs: [], warnings: [] });
+  assert.match(html, /<p class="summary">0 runs, 0 fitted/);
+  assert.doesNotMatch(html, /data-chart=/);
+  const block = /<script type="application\/json" id="report-data">([^]*?)<\/script>/.exec(html)![1];
+  assert.deepEqual(JSON.parse(block), { pageSize: 20, charts: {}, datasets: {} });
+});
+
+test('refreshSeconds adds a meta refresh; a bad period is a usage error', () => {
+  const run = syntheticRun('r1');
+  assert.match(renderReport({ runs: [run], warnings: [], refreshSeconds: 5 }), /<meta http-equiv="refresh" content="5">/);
+  assert.doesNotMatch(renderReport({ runs: [run], warnings: [] }), /http-equiv="refresh"/);
+  assert.throws(() => renderReport({ runs: [run], warnings: [], refreshSeconds: NaN }), {
+    name: 'UsageError',
+    message: 'invalid refreshSeconds: NaN (expected a positive number)',
+  });
 });

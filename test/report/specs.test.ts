@@ -4,7 +4,7 @@ import { assertClose } from '../helpers.ts';
 import { ceilingRow, curveRows, lawChartSpec, pointRows, timelineSpec } from '../../src/report/index.ts';
 import { syntheticRun } from './fixtures.ts';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- specs are plain JSON objects inspected by path */
+/* Specs are plain JSON objects, inspected by path through `any`. */
 
 const markType = (layer: any) => (typeof layer.mark === 'string' ? layer.mark : layer.mark.type);
 
@@ -93,4 +93,10 @@ test('timelineSpec: a forecast adds the predicted held-out R and the end of the 
   // The rule sits at the last step used for the fit (fitPoints = 12 → step 4·11).
   assert.equal(run.forecast!.fitPoints, 12);
   assert.deepEqual(bottom.layer[2].data.values, [{ step: 44 }]);
+});
+
+test('lawChartSpec: a fit without a ceiling still draws its curve', () => {
+  const run = { ...syntheticRun('r4'), ceiling: null };
+  const spec: any = lawChartSpec(run);
+  assert.deepEqual(spec.layer.map(markType), ['point', 'line']);
 });

@@ -18,6 +18,8 @@ export interface LawChartOptions {
   config?: Config;
   /** Show tooltips on the points. Default true. */
   tooltip?: boolean;
+  /** Show the colour legend of steps. Default true (small multiples leave it out). */
+  legend?: boolean;
 }
 
 /**
@@ -29,10 +31,11 @@ export interface LawChartOptions {
  * lawChartSpec(run).layer.map((l) => l.mark.type); // => ['point', 'line', 'rule', 'rule', 'point', 'text']
  */
 export function lawChartSpec(run: ReportRun, options: LawChartOptions = {}): TopLevelSpec {
-  const { width = 360, height = 240, samples = 60, title, config = SCREEN_CONFIG, tooltip = true } = options;
+  const { width = 360, height = 240, samples = 60, title, config = SCREEN_CONFIG, tooltip = true, legend = true } = options;
   const points = pointRows(run.series);
   const x = { field: 'entropy', type: 'quantitative' as const, title: 'policy entropy H' };
-  const y = { field: 'metric', type: 'quantitative' as const, title: `R (${run.info.metric})`, scale: { zero: false } };
+  // A vertical title longer than the plot would push the layout: cut it at the plot's height.
+  const y = { field: 'metric', type: 'quantitative' as const, title: `R (${run.info.metric})`, scale: { zero: false }, axis: { titleLimit: height } };
   const layer: object[] = [
     {
       data: { values: points },
@@ -40,7 +43,7 @@ export function lawChartSpec(run: ReportRun, options: LawChartOptions = {}): Top
       encoding: {
         x,
         y,
-        color: { field: 'step', type: 'quantitative', title: 'step', scale: { scheme: 'viridis' } },
+        color: { field: 'step', type: 'quantitative', title: 'step', scale: { scheme: 'viridis' }, ...(legend ? {} : { legend: null }) },
         ...(tooltip
           ? {
               tooltip: [
@@ -53,14 +56,16 @@ export function lawChartSpec(run: ReportRun, options: LawChartOptions = {}): Top
       },
     },
   ];
+  if (run.fit) {
+    layer.push({
+      data: { values: curveRows(run.fit.params, maxEntropy(points), samples) },
+      mark: { type: 'line', color: '#d62728', strokeWidth: 2 },
+      encoding: { x, y },
+    });
+  }
   const ceiling = ceilingRow(run);
-  if (run.fit && ceiling) {
+  if (ceiling) {
     layer.push(
-      {
-        data: { values: curveRows(run.fit.params, maxEntropy(points), samples) },
-        mark: { type: 'line', color: '#d62728', strokeWidth: 2 },
-        encoding: { x, y },
-      },
       {
         data: { values: [ceiling] },
         mark: { type: 'rule', color: '#d62728', strokeDash: [4, 3], opacity: 0.6 },

@@ -10,7 +10,7 @@ export interface OverviewOptions {
   width?: number;
   /** Plot height in pixels. Default 360. */
   height?: number;
-  /** H values per fitted curve. Default 40. */
+  /** H values per fitted curve. Default: 40, fewer with many runs (8000 / runs, at least 12). */
   samples?: number;
   /**
    * Draw the observed points only while all runs together have at most this many (beyond it the plot is a
@@ -39,7 +39,7 @@ export const PICK = 'pick';
  * overviewSpec(runs).layer.map((l) => l.mark.type); // => ['point', 'line']
  */
 export function overviewSpec(runs: readonly ReportRun[], options: OverviewOptions = {}): TopLevelSpec {
-  const { width = 640, height = 360, samples = 40, maxPoints = 4000, legendLimit = 20, config = SCREEN_CONFIG } = options;
+  const { width = 640, height = 360, samples = Math.max(12, Math.min(40, Math.floor(8000 / Math.max(1, runs.length)))), maxPoints = 4000, legendLimit = 20, config = SCREEN_CONFIG } = options;
   const ids = runs.map((r) => r.info.id);
   const curves: { run: string; entropy: number; metric: number }[] = [];
   const points: { run: string; step: number; entropy: number; metric: number }[] = [];
@@ -53,7 +53,7 @@ export function overviewSpec(runs: readonly ReportRun[], options: OverviewOption
     field: 'run',
     type: 'nominal',
     scale: { domain: ids, scheme: ids.length <= 10 ? 'category10' : 'tableau20' },
-    legend: withLegend ? { title: 'run', labelLimit: 240, symbolType: 'stroke' } : null,
+    legend: withLegend ? { title: 'run', symbolType: 'stroke' } : null,
   };
   const fade = { condition: { param: PICK, value: 1, empty: true }, value: 0.12 };
   const x = { field: 'entropy', type: 'quantitative', title: 'policy entropy H' };
@@ -64,9 +64,9 @@ export function overviewSpec(runs: readonly ReportRun[], options: OverviewOption
   const bind = withLegend
     ? 'legend'
     : { input: 'select', name: 'highlight run ', options: [null, ...ids], labels: ['(all runs)', ...ids] };
-  const curveLayer = {
+  const params = [{ name: PICK, select: { type: 'point', fields: ['run'] }, bind }];
+  const curveLayer: Record<string, unknown> = {
     data: { values: curves },
-    params: [{ name: PICK, select: { type: 'point', fields: ['run'] }, bind }],
     mark: { type: 'line', strokeWidth: 2 },
     encoding: { x, y, color, detail: { field: 'run' }, opacity: fade },
   };
@@ -90,5 +90,8 @@ export function overviewSpec(runs: readonly ReportRun[], options: OverviewOption
     });
   }
   layer.push(curveLayer);
+  // The selection lives in the first layer: the shared legend is built from it, and only a legend of the
+  // layer that defines a legend-bound selection reacts to clicks.
+  Object.assign(layer[0], { params });
   return { width, height, config, layer } as TopLevelSpec;
 }

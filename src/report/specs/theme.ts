@@ -13,7 +13,7 @@ export const SCREEN_CONFIG: Config = {
   view: { stroke: '#ddd' },
   // Titles carry log keys of any length: cut them (with an ellipsis) rather than overflow the chart.
   axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#eee', titleLimit: 220 },
-  legend: { labelFontSize: 11, titleFontSize: 11 },
+  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 240 },
   title: { fontSize: 13, anchor: 'start' },
 };
 
@@ -36,7 +36,7 @@ export const PRINT_CONFIG: Config = {
     titleFontWeight: 'normal',
     titleLimit: 240,
   },
-  legend: { labelFontSize: 9, titleFontSize: 10, labelColor: '#000', titleColor: '#000' },
+  legend: { labelFontSize: 9, titleFontSize: 10, labelColor: '#000', titleColor: '#000', labelLimit: 220 },
   title: { fontSize: 11, fontWeight: 'normal', color: '#000', anchor: 'start' },
   line: { strokeWidth: 1.6 },
   point: { size: 18 },

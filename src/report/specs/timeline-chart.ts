@@ -14,6 +14,8 @@ export interface TimelineOptions {
   config?: Config;
   /** Show tooltips on the points. Default true. */
   tooltip?: boolean;
+  /** Name the log keys in the axis titles ("R (val/acc)"); false gives plain "entropy H" and "R". Default true. */
+  keyTitles?: boolean;
 }
 
 /** A forecast's held-out predictions as rows, empty when there is no forecast. */
@@ -31,18 +33,19 @@ function forecastRows(run: ReportRun): { step: number; predicted: number }[] {
  * timelineSpec(run).vconcat.length; // => 2
  */
 export function timelineSpec(run: ReportRun, options: TimelineOptions = {}): TopLevelSpec {
-  const { width = 360, height = 110, config = SCREEN_CONFIG, tooltip = true } = options;
+  const { width = 360, height = 110, config = SCREEN_CONFIG, tooltip = true, keyTitles = true } = options;
   const points = pointRows(run.series);
   const x = { field: 'step', type: 'quantitative' as const, title: 'step', axis: { tickMinStep: 1 } };
   const row = (field: string, title: string, color: string) => ({
-    mark: { type: 'line', point: { size: 16, filled: true }, color, strokeWidth: 1.5 },
+    mark: { type: 'line', point: { size: 16, filled: true, color }, color, strokeWidth: 1.5 },
     encoding: {
       x,
-      y: { field, type: 'quantitative', title, scale: { zero: false } },
+      // A vertical title longer than the row would push the layout: cut it at the row's height.
+      y: { field, type: 'quantitative', title, scale: { zero: false }, axis: { titleLimit: height } },
       ...(tooltip ? { tooltip: [{ field: 'step', type: 'quantitative' }, { field, type: 'quantitative', format: '.4f' }] } : {}),
     },
   });
-  const metricTitle = `R (${run.info.metric})`;
+  const metricTitle = keyTitles ? `R (${run.info.metric})` : 'R';
   const metric = row('metric', metricTitle, '#1f77b4');
   const predicted = forecastRows(run);
   let metricRow: object = { width, height, ...metric };
@@ -70,6 +73,6 @@ export function timelineSpec(run: ReportRun, options: TimelineOptions = {}): Top
   return {
     data: { values: points },
     config,
-    vconcat: [{ width, height, ...row('entropy', `entropy H (${run.info.entropyKey})`, '#2ca02c') }, metricRow],
+    vconcat: [{ width, height, ...row('entropy', keyTitles ? `entropy H (${run.info.entropyKey})` : 'entropy H', '#2ca02c') }, metricRow],
   } as TopLevelSpec;
 }
