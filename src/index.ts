@@ -39,6 +39,7 @@ export {
   modelRun,
   predictInTime,
   predictFromEntropy,
+  readingNoise,
   fitEntropyDecay,
   predictEntropy,
   chooseEntropyModel,

@@ -2,7 +2,7 @@ import type { RunSeries } from '../ingest/types.ts';
 import { InputError, UsageError } from '../util/errors.ts';
 import type { BootstrapOptions } from './entropy-model.ts';
 import { earlyFitPoints } from './early-fit.ts';
-import { modelRun, predictFromEntropy, predictInTime, type Prediction, type RunModelOptions } from './run-model.ts';
+import { modelRun, predictFromEntropy, predictInTime, type FromEntropyOptions, type Prediction, type RunModel, type RunModelOptions } from './run-model.ts';
 import type { PredictWarning } from './warnings.ts';
 
 /** Options for `backtest`. */
@@ -107,6 +107,11 @@ function median(v: number[]): number | null {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** The corrections of `predictFromEntropy` that `modelRun` measured on the fitted points. */
+function fromEntropy(model: RunModel): FromEntropyOptions {
+  return { readingNoise: model.readingNoise, inflationDof: model.lawInflationPoints || Infinity };
+}
+
 function backtestRun(series: RunSeries, fractions: number[], options: Required<Pick<BacktestOptions, 'mode' | 'confidence'>> & BacktestOptions): RunBacktest {
   const { mode, confidence, replicates, seed, fractions: _f, ...modelOptions } = options;
   const n = series.step.length;
@@ -120,7 +125,7 @@ function backtestRun(series: RunSeries, fractions: number[], options: Required<P
       const preds =
         mode === 'time'
           ? predictInTime(model, held.step, { confidence, replicates, seed })
-          : predictFromEntropy(model.law, held.step, held.entropy, confidence, model.lawInflation);
+          : predictFromEntropy(model.law, held.step, held.entropy, confidence, model.lawInflation, fromEntropy(model));
       const s = score(series, k, preds);
       rows.push({ fraction, fitPoints: k, rmse: s.rmse, finalError: s.finalError, coverage: s.covered / preds.length, scored: preds.length, burnIn: model.burnIn });
     } catch (e) {
@@ -134,7 +139,7 @@ function backtestRun(series: RunSeries, fractions: number[], options: Required<P
   if (k < n) {
     try {
       const model = modelRun(cut(series, k), { burnIn: 'none' });
-      const preds = predictFromEntropy(model.law, series.step.subarray(k), series.entropy.subarray(k), confidence, model.lawInflation);
+      const preds = predictFromEntropy(model.law, series.step.subarray(k), series.entropy.subarray(k), confidence, model.lawInflation, fromEntropy(model));
       const s = score(series, k, preds);
       paper = { fitPoints: k, rmse: s.rmse, finalError: s.finalError, coverage: s.covered / preds.length };
     } catch (e) {

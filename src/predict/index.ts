@@ -11,6 +11,10 @@ export type { ForecastOptions, RunForecast, ForecastJson } from './forecast.ts';
 export { modelRun, predictInTime, predictFromEntropy } from './run-model.ts';
 export type { RunModel, RunModelOptions, Prediction } from './run-model.ts';
 
+// Intervals of predictions from observed entropy
+export { lawInflation, lawInflationCheck, type FromEntropyOptions, type LawInflation } from './from-entropy.ts';
+export { readingNoise, secondDifferenceScatter } from './reading-noise.ts';
+
 // Entropy against step
 export { fitEntropyDecay, predictEntropy, stepAtEntropy } from './entropy-decay.ts';
 export type { DecayFit, DecayModel } from './entropy-decay.ts';

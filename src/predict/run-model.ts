@@ -6,8 +6,12 @@ import { InputError, UsageError } from '../util/errors.ts';
 import { detectBurnIn, type BurnInOptions } from './burn-in.ts';
 import { entropyRangeWarning, entropyRisingWarning, formatLearningWarning, lateRegimeWarning } from './diagnostics.ts';
 import { predictEntropy } from './entropy-decay.ts';
+import { checkConfidence, lawInflationCheck, lawVariance, type Prediction } from './from-entropy.ts';
+import { readingNoise } from './reading-noise.ts';
 import { chooseEntropyModel, entropyTrendVariance, modelGapVariance, type BootstrapOptions, type EntropyModelChoice, type EntropyModelOptions } from './entropy-model.ts';
 import type { PredictWarning } from './warnings.ts';
+
+export { lawInflation, predictFromEntropy, type FromEntropyOptions, type Prediction } from './from-entropy.ts';
 
 /** Options for `modelRun`. */
 export interface RunModelOptions extends EntropyModelOptions {
@@ -34,20 +38,16 @@ export interface RunModel {
    * Applied to predictions from observed entropy (`predictFromEntropy`), not to forecasts in time.
    */
   lawInflation: number;
+  /** Held-out points `lawInflation` was measured on (its dof; `lawInflationCheck`); 0 when not measured. */
+  lawInflationPoints: number;
+  /**
+   * Reading noise of R that the law cannot explain (`readingNoise` over the used points; 0 with fewer than
+   * 3): the floor on the residual scale of predictions from observed entropy, not of forecasts in time.
+   */
+  readingNoise: number;
   /** The entropy curve; null when fewer than 4 points remain (then only entropy-based predictions work). */
   entropy: EntropyModelChoice | null;
   warnings: PredictWarning[];
-}
-
-/** One prediction with its interval. */
-export interface Prediction {
-  step: number;
-  /** The entropy the prediction used (modelled for forecasts in time, observed otherwise). */
-  entropy: number;
-  predicted: number;
-  /** Standard deviation of a new observation of R there (prediction, not confidence, scale). */
-  sd: number;
-  interval: [number, number];
 }
 
 function burnInCount(series: RunSeries, burnIn: RunModelOptions['burnIn'], options?: BurnInOptions): number {
@@ -98,7 +98,18 @@ export function modelRun(series: RunSeries, options: RunModelOptions = {}): RunM
       message: `only ${n} points after burn-in: the entropy curve is not checked on held-out points and intervals are wide`,
     });
   }
-  return { series, burnIn, used, law, lawInflation: lawInflation(used), entropy, warnings };
+  const inflation = lawInflationCheck(used);
+  return {
+    series,
+    burnIn,
+    used,
+    law,
+    lawInflation: inflation.factor,
+    lawInflationPoints: inflation.points,
+    readingNoise: readingNoise(used, law.params.a),
+    entropy,
+    warnings,
+  };
 }
 
 /**
@@ -107,16 +118,6 @@ export function modelRun(series: RunSeries, options: RunModelOptions = {}): RunM
  * doubled so that 90% intervals cover about 90% there.
  */
 const BOOTSTRAP_INFLATION = 2;
-
-function checkConfidence(confidence: number): void {
-  if (!(confidence > 0 && confidence < 1)) throw new UsageError(`invalid confidence: ${confidence} (expected a number in (0, 1))`);
-}
-
-/** Variance of the law's mean at exp(H) = x, from the covariance of (a, b). */
-function lawVariance(law: EntropyLawFit, x: number): number {
-  const [[va, cab], [, vb]] = law.covariance;
-  return Math.max(0, x * x * va + vb - 2 * x * cab);
-}
 
 /**
  * Predicts R at future steps: the entropy curve gives H(t), the law maps it to R. The interval adds, to
@@ -147,61 +148,11 @@ export function predictInTime(
     const x = Math.exp(h);
     const predicted = model.law.params.b - a * x;
     const varH = BOOTSTRAP_INFLATION * trendVar[j] + modelGapVariance(fit, model.entropy.alternative, steps[j]) + fit.sigma * fit.sigma;
-    // No `lawInflation` here: the entropy terms already widen these intervals, and with the factor the
-    // backtests over-covered (real verl logs 99%, seeded synthetic runs 95% for nominal 90%).
+    // No `lawInflation` and no `readingNoise` floor here: the entropy terms already widen these intervals,
+    // and with the factor the backtests over-covered (real verl logs 99%, seeded synthetic runs 95% for
+    // nominal 90%); they cover 92% and 95% without either (bench/predict-backtest.ts).
     const sd = Math.sqrt(lawVariance(model.law, x) + model.law.sigma ** 2 + a * a * x * x * varH);
     out.push({ step: steps[j], entropy: h, predicted, sd, interval: [predicted - t * sd, predicted + t * sd] });
   }
   return out;
-}
-
-/**
- * Predicts R from entropy actually observed (the paper's protocol): the law's value with a prediction
- * interval (the law's uncertainty at that entropy plus the residual scatter, times `inflation`, which
- * `modelRun` sets as `lawInflation`; Student t, n − 2 dof).
- * @example predictFromEntropy(fit, [100], [0.1])[0].predicted // => b − a·exp(0.1)
- */
-export function predictFromEntropy(
-  law: EntropyLawFit,
-  steps: ArrayLike<number>,
-  entropy: ArrayLike<number>,
-  confidence = 0.9,
-  inflation = 1,
-): Prediction[] {
-  checkConfidence(confidence);
-  const t = studentTQuantile(0.5 + confidence / 2, law.dof);
-  const out: Prediction[] = [];
-  for (let j = 0; j < steps.length; j++) {
-    const x = Math.exp(entropy[j]);
-    const predicted = law.params.b - law.params.a * x;
-    const sd = inflation * Math.sqrt(lawVariance(law, x) + law.sigma ** 2);
-    out.push({ step: steps[j], entropy: entropy[j], predicted, sd, interval: [predicted - t * sd, predicted + t * sd] });
-  }
-  return out;
-}
-
-/**
- * How much the law's own prediction intervals understate its error when extrapolated along the run: the
- * law is fitted to the earlier two thirds of the points and predicts the latest third from their entropy;
- * the factor is the root mean square of those errors in units of their predicted standard deviations,
- * at least 1. Real runs drift off the law as entropy falls: on the three verl GSM8K logs, observed-entropy
- * 90% intervals covered 71% of later points without it and 81% with it (bench/predict-backtest.ts), while
- * on seeded synthetic runs that follow the law coverage stays near 90%. Needs 6 points; 1 otherwise.
- * @example lawInflation(modelRun(series).used) // => 1.4...
- */
-export function lawInflation(used: { step: Float64Array; entropy: Float64Array; metric: Float64Array }): number {
-  const n = used.step.length;
-  if (n < 6) return 1;
-  const k = n - Math.max(2, Math.round(n / 3));
-  let law: EntropyLawFit;
-  try {
-    law = fitEntropyLaw(used.entropy.subarray(0, k), used.metric.subarray(0, k));
-  } catch (error) {
-    if (error instanceof InputError) return 1;
-    throw error;
-  }
-  const preds = predictFromEntropy(law, used.step.subarray(k), used.entropy.subarray(k));
-  let z2 = 0;
-  for (let j = 0; j < preds.length; j++) z2 += ((used.metric[k + j] - preds[j].predicted) / preds[j].sd) ** 2;
-  return Math.max(1, Math.sqrt(z2 / preds.length));
 }
