@@ -1,17 +1,10 @@
-import type { RunInfo, RunSeries } from '../ingest/types.ts';
-import type { EntropyLawFit, Ceiling } from '../fit/types.ts';
-import type { EarlyForecast } from '../predict/types.ts';
+import type { RunAnalysis } from '../predict/analyze.ts';
 
-/** One run as the report shows it: what was read, what was fitted, and why a fit is missing. */
-export interface ReportRun {
-  info: RunInfo;
-  series: RunSeries;
-  fit: EntropyLawFit | null;
-  ceiling: Ceiling | null;
-  /** why there is no fit (e.g. "fitEntropyLaw requires at least 3 points (got 2)") */
-  error?: string;
-  forecast?: EarlyForecast | null;
-}
+/**
+ * One run as the report shows it: what was read, what was fitted, and why a fit is missing — exactly
+ * what `analyzeDataset` returns per run.
+ */
+export type ReportRun = RunAnalysis;
 
 /** Everything `renderReport` draws. Run ids, paths, keys and warnings come from logs and are escaped. */
 export interface ReportInput {
