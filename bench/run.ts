@@ -4,10 +4,12 @@
  */
 import { benchFit } from './fit.ts';
 import { benchLaws } from './fit-laws.ts';
+import { benchHarness } from './harness.ts';
 
 const benches: Record<string, () => Promise<string[]>> = {
   fit: benchFit,
   laws: () => benchLaws(),
+  harness: benchHarness,
 };
 
 const only = process.argv.slice(2);

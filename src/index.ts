@@ -64,3 +64,7 @@ export type {
   WatchUpdate,
   Watcher,
 } from './predict/index.ts';
+
+// Training harness: a small transformer policy on the CPU or WebGPU, tasks, checkpoints, warm start.
+// A namespace, because its names (Rng, Task, …) are its own and would clash with the analysis API's.
+export * as harness from './harness/index.ts';

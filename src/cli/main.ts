@@ -5,6 +5,7 @@ import { registerFit } from './commands/fit.ts';
 import { registerForecast } from './commands/forecast.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerPredict } from './commands/predict.ts';
+import { registerPretrain } from './commands/pretrain.ts';
 import { registerReport } from './commands/report.ts';
 import { registerWatch } from './commands/watch.ts';
 import { CliContext } from './context.ts';
@@ -37,6 +38,7 @@ export async function main(
   registerWatch(program, ctx, signal);
   registerReport(program, ctx);
   registerIngest(program, ctx);
+  registerPretrain(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (t) => out(t.trimEnd()), writeErr: (t) => err(t.trimEnd()) });
 
   let code: number = EXIT.ok;

@@ -1,0 +1,31 @@
+/**
+ * The training harness: a small decoder-only transformer policy that trains and samples on the CPU or
+ * on WebGPU, verifiable tasks, checkpoints and the supervised warm start RL begins from.
+ */
+
+// Model
+export { DEFAULT_MODEL, MLP_RATIO, resolveModelConfig, type ModelConfig } from './config.ts';
+export { ALIGN, paramLayout, type ParamLayout, type TensorSlot } from './layout.ts';
+export { initParams } from './init.ts';
+export { createPolicy, type DeviceName } from './policy.ts';
+export {
+  DEFAULT_ADAMW, type AdamWOptions, type Batch, type ForwardResult, type Policy, type PolicyState, type SampleOptions, type SampleResult,
+} from './types.ts';
+
+// Backends
+export { CpuPolicy } from './cpu/backend.ts';
+export { GpuPolicy } from './webgpu/backend.ts';
+export { gpuContext, SWIFTSHADER_ICD, type GpuContext } from './webgpu/device.ts';
+export { PipelineCache } from './webgpu/pipeline-cache.ts';
+export type { Kernel, KernelLimits } from './webgpu/kernel.ts';
+
+// Tasks
+export { CharTokenizer } from './tasks/tokenizer.ts';
+export { reward, type Problem, type Task } from './tasks/task.ts';
+export { TASK_NAMES, addTask, drawTrain, isValidation, maybeTask, modTask, sortTask, supervisedBatch, validationSet, type TaskName } from './tasks/index.ts';
+export { evaluate, type Evaluation } from './evaluate.ts';
+
+// Checkpoints and the warm start
+export { encodeCheckpoint, loadCheckpoint, parseCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
+export { learningRate, pretrain, type PretrainOptions, type PretrainResult } from './pretrain.ts';
+export { hashUniform, Rng } from './rng.ts';

@@ -1,0 +1,31 @@
+import { resolveModelConfig, type ModelConfig } from '../../src/harness/config.ts';
+import { Rng } from '../../src/harness/rng.ts';
+import type { Batch } from '../../src/harness/types.ts';
+
+/** A model small enough for finite differences and SwiftShader, with ragged sizes (not multiples of 4 or 16). */
+export const TINY: ModelConfig = resolveModelConfig({ layers: 2, width: 12, heads: 3, context: 7, vocab: 11 });
+
+/** A random batch with random per-token weights, some zero, as a policy gradient would give. */
+export function randomBatch(cfg: ModelConfig, B: number, T: number, seed: number): Batch {
+  const rng = new Rng(seed);
+  const tokens = new Int32Array(B * T).map(() => rng.int(cfg.vocab));
+  const targets = new Int32Array(B * T).map(() => rng.int(cfg.vocab));
+  const weights = new Float32Array(B * T).map(() => (rng.next() < 0.2 ? 0 : rng.next() * 2 - 0.5));
+  return { batchSize: B, seqLen: T, tokens, targets, weights };
+}
+
+/** Random parameters larger than the initialisation, so attention and norms are far from uniform. */
+export function randomParams(total: number, seed: number, scale = 0.5): Float32Array {
+  const rng = new Rng(seed);
+  return new Float32Array(total).map(() => scale * rng.normal());
+}
+
+/** max |a − b| / max |b| over a tensor. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0, scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
