@@ -75,10 +75,11 @@ export interface PretrainResult {
  *
  * Measured with the defaults (seed 0) on the CPU backend, 2 cores shared with other jobs: 'add'
  * (2 digits) sits on a plateau near loss 1.5 for ~400 steps, then reaches val_acc 0.41 at step 700 and
- * stops (41 s); an earlier run that kept training went on to 0.81 at step 1600 and 0.93 by 2000.
- * 'sort' stops at the first evaluation (0.56 at step 100, 7 s). 'mod' (multiplication mod 97) stays at
- * chance (≈ 0.02) through all 3000 steps: it needs far longer (the grokking regime), so give it many
- * more `steps` or expect no base model from the defaults.
+ * stops (24–41 s, depending on the load); an earlier run that kept training went on to 0.81 at step 1600
+ * and 0.93 by 2000.
+ * 'sort' stops at the first evaluation (0.56 at step 100, 7 s). 'mod' (2-digit addition mod 97, sum then
+ * residue) reaches 0.35 at step 300 (28 s); seeds 1 and 2 reach 0.51 and 0.50 at step 400, and a run that
+ * kept training went on to 0.74 at step 750, 0.97 at 1000 and 1.00 at 2250.
  * @throws UsageError for bad options; InputError when WebGPU has no adapter.
  * @example
  * const { valAcc } = await pretrain({ task: 'add', device: 'cpu', out: 'runs/add' }); // valAcc >= 0.3

@@ -2,7 +2,7 @@ import { usageError } from '../../util/errors.ts';
 import { Rng } from '../rng.ts';
 import type { Batch } from '../types.ts';
 import { addTask } from './add.ts';
-import { modTask } from './mod.ts';
+import { modTask, type ModTaskOptions } from './mod.ts';
 import { sortTask } from './sort.ts';
 import { isValidation, type Problem, type Task } from './task.ts';
 
@@ -69,4 +69,4 @@ export function supervisedBatch(task: Task, problems: Problem[]): Batch {
 }
 
 export { addTask, modTask, sortTask, isValidation };
-export type { Problem, Task };
+export type { ModTaskOptions, Problem, Task };
