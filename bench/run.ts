@@ -5,11 +5,13 @@
 import { benchFit } from './fit.ts';
 import { benchLaws } from './fit-laws.ts';
 import { benchHarness } from './harness.ts';
+import { benchIngest } from './ingest.ts';
 
 const benches: Record<string, () => Promise<string[]>> = {
   fit: benchFit,
   laws: () => benchLaws(),
   harness: benchHarness,
+  ingest: benchIngest,
 };
 
 const only = process.argv.slice(2);

@@ -25,9 +25,12 @@ interface SyntheticRun {
 }
 
 export const TRUTH: SyntheticRun[] = [
-  { name: 'synthetic-qwen2.5-7b-grpo', format: 'verl-console', a: 0.3, b: 0.95, h0: 1.1, hFloor: 0.05, tau: 60, steps: 240, valEvery: 8, noise: 0.008, sources: ['openai/gsm8k', 'lighteval/MATH'] },
-  { name: 'synthetic-qwen2.5-7b-rloo', format: 'verl-jsonl', a: 0.31, b: 0.96, h0: 1.0, hFloor: 0.08, tau: 80, steps: 240, valEvery: 8, noise: 0.008, sources: ['openai/gsm8k'] },
-  { name: 'synthetic-qwen2.5-1.5b-grpo', format: 'verl-console', a: 0.22, b: 0.74, h0: 1.3, hFloor: 0.1, tau: 50, steps: 200, valEvery: 5, noise: 0.01, sources: ['openai/gsm8k'] },
+  // Two algorithms on one model share a and b (the paper's "algorithm-irrelevant" coefficients).
+  { name: 'synthetic-qwen2.5-7b-grpo', format: 'verl-console', a: 0.3, b: 0.95, h0: 1.1, hFloor: 0.05, tau: 60, steps: 240, valEvery: 8, noise: 0.008, sources: ['openai/gsm8k'] },
+  { name: 'synthetic-qwen2.5-7b-rloo', format: 'verl-jsonl', a: 0.3, b: 0.95, h0: 1.0, hFloor: 0.08, tau: 80, steps: 240, valEvery: 8, noise: 0.008, sources: ['openai/gsm8k'] },
+  { name: 'synthetic-qwen2.5-1.5b-grpo', format: 'verl-console', a: 0.22, b: 0.74, h0: 1.3, hFloor: 0.1, tau: 50, steps: 200, valEvery: 5, noise: 0.01, sources: ['openai/gsm8k', 'lighteval/MATH'] },
+  // Across Qwen sizes a and b grow log-linearly in model size (a ≈ 0.20 + 0.05·ln B, b ≈ 0.70 + 0.13·ln B).
+  { name: 'synthetic-qwen2.5-0.5b-grpo', format: 'verl-jsonl', a: 0.165, b: 0.61, h0: 1.4, hFloor: 0.15, tau: 45, steps: 200, valEvery: 5, noise: 0.01, sources: ['openai/gsm8k'] },
   { name: 'synthetic-llama3.2-3b-ppo', format: 'csv', a: 0.18, b: 0.62, h0: 0.9, hFloor: 0.12, tau: 70, steps: 200, valEvery: 10, noise: 0.012, sources: ['openai/gsm8k'] },
 ];
 

@@ -19,8 +19,19 @@ export {
   parseVerlJsonl,
   parseCsvTable,
   parseJsonlTable,
+  readLineFile,
+  readLineStream,
+  READERS,
+  sniffFile,
+  claimDirectory,
+  resolveRunMeta,
+  metaFromName,
+  metaFromConfigFiles,
+  readManifest,
+  parseModelSize,
+  formatRunMeta,
 } from './ingest/index.ts';
-export type { Dataset, IngestOptions, KeyChoice, LogFormat, MetricKind, RawRun, RunInfo, RunSeries } from './ingest/types.ts';
+export type { Dataset, IngestOptions, IngestProgress, KeyChoice, LogFormat, MetricKind, MetaOrigin, RawRun, RunInfo, RunMeta, RunSeries } from './ingest/types.ts';
 
 // Fit
 export { fitEntropyLaw, predictMetric, type EntropyLawOptions } from './fit/entropy-law.ts';

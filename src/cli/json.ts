@@ -1,9 +1,21 @@
 import type { RunAnalysis } from '../predict/analyze.ts';
+import type { RunInfo } from '../ingest/types.ts';
+
+/** The `meta` object of a run's JSON record: model family, size (parameters), algorithm, data set (null where unknown) and where each came from. */
+export function metaJson(info: RunInfo): Record<string, unknown> {
+  return {
+    model: info.model ?? null,
+    size: info.size ?? null,
+    algorithm: info.algorithm ?? null,
+    dataset: info.dataset ?? null,
+    from: info.metaFrom ?? {},
+  };
+}
 
 /** The `fit --json` record of one run (documented in README). */
 export function fitJson(run: RunAnalysis): Record<string, unknown> {
   const { info, fit, ceiling } = run;
-  const base = { run: info.id, source: info.source, format: info.format, n: info.points, metric: info.metric, entropy: info.entropyKey };
+  const base = { run: info.id, source: info.source, format: info.format, n: info.points, metric: info.metric, entropy: info.entropyKey, meta: metaJson(info) };
   if (!fit || !ceiling) return { ...base, law: 'entropy-exp', error: run.error ?? 'no fit' };
   return {
     ...base,

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../util/errors.ts';
+import { registerAcross } from './commands/across.ts';
 import { registerBacktest } from './commands/backtest.ts';
 import { registerFit } from './commands/fit.ts';
 import { registerForecast } from './commands/forecast.ts';
@@ -36,6 +37,7 @@ export async function main(
   registerForecast(program, ctx);
   registerBacktest(program, ctx);
   registerWatch(program, ctx, signal);
+  registerAcross(program, ctx);
   registerReport(program, ctx);
   registerIngest(program, ctx);
   registerPretrain(program, ctx);

@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander';
 import { ingest } from '../ingest/load.ts';
-import type { Dataset, IngestOptions } from '../ingest/types.ts';
+import { normalizeAlgorithm, parseModelSize, readManifest } from '../ingest/meta/resolve.ts';
+import type { Dataset, IngestOptions, RunMeta } from '../ingest/types.ts';
 import { UsageError } from '../util/errors.ts';
 import type { Warnings } from '../util/warnings.ts';
+import { progressBar } from './progress.ts';
 
 /** The options every command that reads logs shares. */
 export interface InputFlags {
@@ -11,6 +13,13 @@ export interface InputFlags {
   metric?: string;
   runId?: string;
   json?: boolean;
+  /** `--no-progress` sets it to false. */
+  progress?: boolean;
+  manifest?: string;
+  model?: string;
+  size?: string;
+  algorithm?: string;
+  dataset?: string;
 }
 
 /** Adds the shared input flags to a command. */
@@ -21,7 +30,27 @@ export function withInputFlags(command: Command): Command {
     .option('--entropy <key>', 'key to use as H (default: actor/entropy, then actor/entropy_loss, entropy)')
     .option('--step <key>', 'step column of plain CSV/JSONL files (default: step, _step, global_step)')
     .option('--run-id <ids>', 'comma-separated run ids, one per input path (default: the file names)')
-    .option('--json', 'print machine-readable JSON instead of a table');
+    .option('--json', 'print machine-readable JSON instead of a table')
+    .option('--manifest <file>', 'CSV or JSON mapping run → model, size, algorithm, dataset (overrides what names and configs say)')
+    .option('--model <family>', 'model family of every run, e.g. qwen2.5 (overrides the manifest)')
+    .option('--size <params>', 'parameters of every run’s model, e.g. 7B, 0.5B, 7e9')
+    .option('--algorithm <name>', 'RL algorithm of every run, e.g. grpo, ppo, dapo')
+    .option('--dataset <name>', 'training data set of every run, e.g. gsm8k')
+    .option('--no-progress', 'never draw the progress bar (drawn on a terminal for large or many inputs)');
+}
+
+/** The metadata flags as `RunMeta`, or `undefined` when none is given. */
+function metaFlags(flags: InputFlags): RunMeta | undefined {
+  const meta: RunMeta = {};
+  if (flags.model !== undefined) meta.model = flags.model;
+  if (flags.size !== undefined) {
+    const size = parseModelSize(flags.size);
+    if (size === undefined || !(size > 0)) throw new UsageError(`invalid size: ${flags.size} (expected a parameter count such as 7B, 0.5B, 125M or 7e9)`);
+    meta.size = size;
+  }
+  if (flags.algorithm !== undefined) meta.algorithm = normalizeAlgorithm(flags.algorithm);
+  if (flags.dataset !== undefined) meta.dataset = flags.dataset;
+  return Object.keys(meta).length > 0 ? meta : undefined;
 }
 
 /** A `--fraction` option in (0, 1]. */
@@ -39,6 +68,10 @@ function parseFraction(value: string): number {
 /** Reads the inputs named on the command line into the tidy dataset. */
 export async function readInputs(paths: string[], flags: InputFlags, warnings: Warnings): Promise<Dataset> {
   const options: IngestOptions = { step: flags.step, entropy: flags.entropy, metric: flags.metric, warnings };
+  options.meta = metaFlags(flags);
+  if (flags.manifest !== undefined) options.manifest = await readManifest(flags.manifest);
+  // Never with --json (a script reads stdout, and may watch stderr) and never when stderr is not a terminal.
+  if (!flags.json && flags.progress !== false) options.onProgress = progressBar(process.stderr);
   if (flags.runId !== undefined) {
     const ids = flags.runId.split(',').map((s) => s.trim());
     if (ids.length !== paths.length || ids.some((id) => id === '')) {

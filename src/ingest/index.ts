@@ -1,29 +1,53 @@
 /** The ingest stage: training logs in, (run, step, entropy, R) points out. */
 
 // Loading
-export { ingest, loadLog, runIdFromPath, buildTables, TEXT_READERS } from './load.ts';
-export type { TextReaderOptions } from './load.ts';
+export { ingest, loadLog, runIdFromPath, buildTables } from './load.ts';
+export type { LoadLogOptions } from './load.ts';
 export { expandInput } from './inputs.ts';
-export type { ExpandedInput } from './inputs.ts';
+export type { ExpandedInput, InputEntry } from './inputs.ts';
+export { readLineStream, readLineFile, parseLines, MAX_LINE_BYTES } from './line-stream.ts';
+export type { LineParser, LineStreamOptions } from './line-stream.ts';
+export { StepWriter, KeyFilter } from './step-writer.ts';
 export { writeTidy, formatTidy } from './tidy.ts';
 export type { TidyFormat } from './tidy.ts';
 
 // Format detection
 export { detectFormat, sniffFormat, DETECT_HEAD_BYTES } from './detect.ts';
+export { READERS, LINE_READERS, DIRECTORY_READERS, KNOWN_FORMATS, sniffFile, claimDirectory } from './registry.ts';
+export type { LineLoadOptions } from './registry.ts';
+export type { FormatReader, SniffInput, ReaderLoadOptions } from './reader.ts';
 
 // Readers
-export { parseVerlConsole, parseVerlConsoleLine, stripConsolePrefixes, isVerlConsoleMetricLine } from './verl-console.ts';
+export { parseVerlConsole, verlConsoleParser, parseVerlConsoleLine, stripConsolePrefixes, isVerlConsoleMetricLine } from './verl-console.ts';
 export type { VerlConsoleLine, VerlConsoleOptions } from './verl-console.ts';
-export { parseVerlJsonl, parseVerlJsonlLine } from './verl-jsonl.ts';
+export { parseVerlJsonl, verlJsonlParser, parseVerlJsonlLine } from './verl-jsonl.ts';
 export type { VerlJsonlLine, VerlJsonlOptions } from './verl-jsonl.ts';
-export { parseCsvTable, parseJsonlTable, chooseStepColumn, DEFAULT_STEP_KEYS, RUN_COLUMN } from './table.ts';
+export { chooseStepColumn, DEFAULT_STEP_KEYS, RUN_COLUMN } from './table.ts';
+export { parseCsvTable, csvTableParser } from './csv-table.ts';
+export { parseJsonlTable, jsonlTableParser } from './jsonl-table.ts';
 export type { TableOptions } from './table.ts';
 export { parseCsvLine, csvRecords, detectDelimiter, formatCsvField } from './csv.ts';
 export { parseJsonObjectLine, flattenNumbers } from './json-line.ts';
 export { parseNumberText, parsePythonScalar } from './numbers.ts';
 
+// Run metadata
+export {
+  resolveRunMeta,
+  formatRunMeta,
+  metaFromName,
+  parseModelSize,
+  normalizeAlgorithm,
+  metaFromConfig,
+  metaFromConfigFiles,
+  flattenConfig,
+  CONFIG_FILES,
+  parseManifest,
+  readManifest,
+} from './meta/resolve.ts';
+export type { ResolveMetaOptions, ResolvedMeta } from './meta/resolve.ts';
+
 // Key choice and series
-export { chooseKeys, parseValCoreKey, runKeys, ENTROPY_KEYS, TRAIN_REWARD_KEYS, TIDY_METRIC_KEY } from './choose-keys.ts';
+export { chooseKeys, isCandidateKey, parseValCoreKey, runKeys, ENTROPY_KEYS, TRAIN_REWARD_KEYS, TIDY_METRIC_KEY } from './choose-keys.ts';
 export type { ChooseKeysOptions, ValCoreKey } from './choose-keys.ts';
 export { toSeries } from './series.ts';
 

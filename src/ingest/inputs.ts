@@ -2,17 +2,34 @@ import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { inputError } from '../util/errors.ts';
+import type { FormatReader } from './reader.ts';
+import { claimDirectory } from './registry.ts';
 
-/** The files one input names, and whether they were named directly (a file) or found (directory, glob). */
+/** One thing to read: a file, or a directory a reader takes whole (a TensorBoard run, an MLflow store, …). */
+export interface InputEntry {
+  path: string;
+  /** The reader of a directory taken whole; absent for a file (its reader is found from its content). */
+  reader?: FormatReader;
+}
+
+/** What one input names, and whether it was named directly (a file, a run directory) or found (a walk, a glob). */
 export interface ExpandedInput {
   input: string;
+  /** The files and whole-run directories, in a stable (sorted) order. */
+  entries: InputEntry[];
+  /** The paths of `entries`. */
   files: string[];
-  /** True when the input is one file: an unreadable or unrecognised file is then an error, not a skip. */
+  /** True when the input is one file or run directory: an unreadable or unrecognised one is then an error, not a skip. */
   named: boolean;
 }
 
-/** Files under a directory, recursively, sorted; dotfiles and dot-directories are skipped (`.git`, `.DS_Store`). */
-async function walk(dir: string): Promise<string[]> {
+/**
+ * Entries under a directory, recursively, sorted: a directory some reader takes whole (`claimDirectory`) is
+ * one entry and not walked further; dotfiles and dot-directories are skipped (`.git`, `.DS_Store`, `.trash`).
+ */
+async function walk(dir: string): Promise<InputEntry[]> {
+  const reader = await claimDirectory(dir);
+  if (reader) return [{ path: dir, reader }];
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -20,35 +37,41 @@ async function walk(dir: string): Promise<string[]> {
     return inputError(`cannot read directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: dir }, error);
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const files: string[] = [];
+  const found: InputEntry[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     // Symbolic links to files are followed; links to directories are not, so a cycle cannot loop.
-    if (entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => undefined))?.isFile())) files.push(path);
-    else if (entry.isDirectory()) files.push(...(await walk(path)));
+    if (entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => undefined))?.isFile())) found.push({ path });
+    else if (entry.isDirectory()) found.push(...(await walk(path)));
   }
-  return files;
+  return found;
+}
+
+/** An expanded input from its entries. */
+function expanded(input: string, entries: InputEntry[], named: boolean): ExpandedInput {
+  return { input, entries, files: entries.map((e) => e.path), named };
 }
 
 /**
- * Expands one input: a file, a directory (every file inside, recursively, except dotfiles) or a glob pattern
- * (`tinyglobby`; dotfiles excluded). A path that exists is taken literally even if it has glob characters.
- * Throws an `InputError` for a path that does not exist or a pattern that matches nothing.
+ * Expands one input: a file, a directory (a run directory some reader takes whole, else every file inside,
+ * recursively, except dotfiles, with run directories below it taken whole) or a glob pattern (`tinyglobby`;
+ * files only, dotfiles excluded). A path that exists is taken literally even if it has glob characters.
+ * Throws an `InputError` for a path that does not exist, an empty directory or a pattern that matches nothing.
  *
  * @example
- * await expandInput('logs/*.log') // => { input: 'logs/*.log', files: ['logs/a.log', 'logs/b.log'], named: false }
+ * await expandInput('logs/*.log') // => { input: 'logs/*.log', files: ['logs/a.log', 'logs/b.log'], named: false, … }
  */
 export async function expandInput(input: string): Promise<ExpandedInput> {
   const info = await stat(input).catch(() => undefined);
   if (info?.isDirectory()) {
-    const files = await walk(input);
-    if (files.length === 0) inputError('directory holds no files', { file: input });
-    return { input, files, named: false };
+    const entries = await walk(input);
+    if (entries.length === 0) inputError('directory holds no files', { file: input });
+    return expanded(input, entries, entries.length === 1 && entries[0].path === input);
   }
-  if (info) return { input, files: [input], named: true };
+  if (info) return expanded(input, [{ path: input }], true);
   if (!isDynamicPattern(input)) inputError('no such file or directory', { file: input });
   const files = await glob(input, { onlyFiles: true, dot: false, absolute: isAbsolute(input), expandDirectories: false });
   if (files.length === 0) inputError('no files match this pattern', { file: input });
-  return { input, files: files.sort(), named: false };
+  return expanded(input, files.sort().map((path) => ({ path })), false);
 }

@@ -27,6 +27,13 @@ export class IssueCounter {
     this.count++;
   }
 
+  /** Records `count` occurrences at once, the first at `line`. */
+  addMany(count: number, line: number, detail = ''): void {
+    if (count <= 0) return;
+    this.add(line, detail);
+    this.count += count - 1;
+  }
+
   get size(): number {
     return this.count;
   }

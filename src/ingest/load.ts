@@ -1,78 +1,81 @@
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { open, stat } from 'node:fs/promises';
 import { table } from 'arquero';
 import { InputError, inputError, usageError } from '../util/errors.ts';
 import { Warnings } from '../util/warnings.ts';
 import { chooseKeys } from './choose-keys.ts';
-import { DETECT_HEAD_BYTES, sniffFormat } from './detect.ts';
-import { expandInput } from './inputs.ts';
+import { DETECT_HEAD_BYTES } from './detect.ts';
+import { expandInput, type InputEntry } from './inputs.ts';
+import { startProgress } from './progress.ts';
+import { io } from './reader.ts';
+import { claimDirectory, KNOWN_FORMATS, sniffFile, type LineLoadOptions } from './registry.ts';
 import { toSeries } from './series.ts';
-import { parseCsvTable, parseJsonlTable } from './table.ts';
-import type { Dataset, IngestOptions, LogFormat, RawRun, RunInfo, RunSeries } from './types.ts';
-import { parseVerlConsole } from './verl-console.ts';
-import { parseVerlJsonl } from './verl-jsonl.ts';
+import { resolveRunMeta, type ResolveMetaOptions } from './meta/resolve.ts';
+import { KeyFilter } from './step-writer.ts';
+import type { Dataset, IngestOptions, RawRun, RunInfo, RunSeries } from './types.ts';
 
 export { writeTidy } from './tidy.ts';
+export { runIdFromPath } from './run-id.ts';
 
-/** What a text reader gets: the run id and source, the step column for plain tables, the warnings. */
-export interface TextReaderOptions {
-  id: string;
-  source: string;
+/** Options of `loadLog`. */
+export interface LoadLogOptions {
+  /** Run id, where the input holds one run. Default: from the path (each reader says how). */
+  id?: string;
+  /** The step column of plain CSV/JSONL. Default: the first of `DEFAULT_STEP_KEYS`. */
   step?: string;
+  /** Keeps only the keys it has, in the formats read line by line. Default: every key. */
+  keep?: KeyFilter;
+  /** Called with the bytes of each chunk read (line formats only). Default: none. */
+  onBytes?: (bytes: number) => void;
+  /** Collects warnings. */
   warnings: Warnings;
 }
 
-/** Readers of text formats, by format. A file is read whole, decoded as UTF-8, then handed to one of these. */
-export const TEXT_READERS: Partial<Record<LogFormat, (text: string, options: TextReaderOptions) => RawRun[]>> = {
-  'verl-console': (text, o) => [parseVerlConsole(text, o)],
-  'verl-jsonl': (text, o) => [parseVerlJsonl(text, o)],
-  csv: (text, o) => parseCsvTable(text, o),
-  jsonl: (text, o) => parseJsonlTable(text, o),
-};
-
-/**
- * The run id a file gives: its name without the extension. Only a letter-led extension counts, so a name
- * ending in a number (`run-lr0.567`) keeps it.
- *
- * @example
- * runIdFromPath('logs/qwen-0.567.log') // => 'qwen-0.567'
- */
-export function runIdFromPath(path: string): string {
-  const name = basename(path);
-  const ext = /\.[A-Za-z][A-Za-z0-9]{0,7}$/.exec(name);
-  return ext && ext.index > 0 ? name.slice(0, ext.index) : name;
-}
-
-/** A file's text, decoded as UTF-8, or why it could not be read (missing, no permission, empty). */
-async function readText(path: string): Promise<{ text: string } | { reason: string }> {
-  let bytes: Buffer;
+/** The first bytes of a file (at most `DETECT_HEAD_BYTES`), for format detection. */
+async function readHead(path: string): Promise<Uint8Array> {
+  const handle = await io(path, () => open(path, 'r'));
   try {
-    bytes = await readFile(path);
-  } catch (error) {
-    return { reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    const buffer = new Uint8Array(DETECT_HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
-  if (bytes.length === 0) return { reason: 'empty file' };
-  // Logs can hold stray invalid bytes (a NUL from a crashed writer); decoding replaces them with U+FFFD.
-  return { text: new TextDecoder('utf-8').decode(bytes) };
+}
+
+/** True if a head looks like binary data: NUL or other control bytes in a good share of its start. */
+function looksBinary(head: Uint8Array): boolean {
+  const n = Math.min(head.length, 4096);
+  let control = 0;
+  for (let i = 0; i < n; i++) if (head[i] < 9 || (head[i] > 13 && head[i] < 32)) control++;
+  return control > n * 0.1;
 }
 
 /**
- * Reads one log file into its runs (one, or several for a table with a `run` column), detecting the format
- * from the content. Throws an `InputError` naming the file when it cannot be read, is empty, is not a
- * recognised format, or its reader rejects it.
+ * Reads one log file or run directory into its runs (one, or several for a table with a `run` column, a W&B
+ * export or an MLflow store), detecting the format from the content (and, for directories and fixed file
+ * names, from the names). Line formats are streamed. Throws an `InputError` naming the file when it cannot be
+ * read, is empty, is not a recognised format, or its reader rejects it.
  *
  * @example
  * await loadLog('logs/qwen.log', { warnings: new Warnings() }) // => [{ id: 'qwen', format: 'verl-console', … }]
  */
-export async function loadLog(path: string, options: { id?: string; step?: string; warnings: Warnings }): Promise<RawRun[]> {
-  const read = await readText(path);
-  if ('reason' in read) return inputError(read.reason, { file: path });
-  const format = sniffFormat(read.text.slice(0, DETECT_HEAD_BYTES));
-  const reader = format && TEXT_READERS[format];
-  if (!reader) {
-    return inputError('unrecognised log format (expected a verl console log, verl JSONL, JSONL or CSV)', { file: path });
+export async function loadLog(path: string, options: LoadLogOptions, entry?: InputEntry): Promise<RawRun[]> {
+  const { id, warnings } = options;
+  const info = await io(path, () => stat(path));
+  if (info.isDirectory()) {
+    const reader = entry?.reader ?? (await claimDirectory(path));
+    if (!reader) return inputError(`not a run directory (expected ${KNOWN_FORMATS})`, { file: path });
+    return reader.load(path, { id, warnings });
   }
-  return reader(read.text, { id: options.id ?? runIdFromPath(path), source: path, step: options.step, warnings: options.warnings });
+  const head = await readHead(path);
+  if (head.length === 0) return inputError('empty file', { file: path });
+  const reader = await sniffFile(path, head);
+  if (!reader) {
+    const what = looksBinary(head) ? 'binary data, not a recognised log format' : 'unrecognised log format';
+    return inputError(`${what} (expected ${KNOWN_FORMATS})`, { file: path, offset: looksBinary(head) ? 0 : undefined });
+  }
+  const lineOptions: LineLoadOptions = { id, step: options.step, keep: options.keep, onBytes: options.onBytes, warnings };
+  return reader.load(path, lineOptions);
 }
 
 /** Gives each run a unique id: a repeat gets `-2`, `-3`, … with a warning. */
@@ -85,9 +88,12 @@ function uniqueId(id: string, taken: Set<string>, source: string, warnings: Warn
 }
 
 /**
- * Reads logs into a dataset of (run, step, entropy, R) points. Each path is a file, a directory (every file
- * inside, recursively; dotfiles and files of no recognised format are skipped with a warning) or a glob
- * pattern. Formats are detected from content. Per run, the keys are chosen by `chooseKeys` and the points
+ * Reads logs into a dataset of (run, step, entropy, R) points. Each path is a file, a run directory (a
+ * TensorBoard run folder, an MLflow store, a TRL output folder: one run each, or one per MLflow run), a
+ * directory (walked recursively, run directories inside taken whole; dotfiles and files of no recognised
+ * format are skipped with a warning) or a glob pattern. Formats are detected from content (see `READERS`).
+ * Line formats are streamed, keeping only the keys the key choice can use, so memory stays small whatever
+ * the file size. Per run, the keys are chosen by `chooseKeys` and the points
  * are the steps with both entropy and R (`toSeries`); a run without points is left out with a warning.
  * Run ids come from file names (without extension) or `options.runIds`, one per input; repeats get `-2`.
  *
@@ -100,23 +106,31 @@ function uniqueId(id: string, taken: Set<string>, source: string, warnings: Warn
  * data.runs.map((r) => `${r.id}: ${r.points} points of ${r.metric}`) // => ['qwen: 43 points of val/test_score/openai/gsm8k']
  */
 export async function ingest(paths: string[], options: IngestOptions = {}): Promise<Dataset> {
-  const { step, entropy, metric, runIds, warnings = new Warnings() } = options;
+  const { step, entropy, metric, runIds, warnings = new Warnings(), onProgress, meta, manifest, inferMeta = true } = options;
   if (paths.length === 0) usageError('no input logs given');
   if (runIds !== undefined && runIds.length !== paths.length) {
     usageError(`invalid runIds: ${runIds.length} ids for ${paths.length} inputs (expected one per input)`);
   }
+  const inputs = [];
+  for (const path of paths) inputs.push(await expandInput(path));
+  const progress = onProgress && (await startProgress(inputs.flatMap((i) => i.entries), onProgress));
   const runs: RunInfo[] = [];
   const series: RunSeries[] = [];
   const taken = new Set<string>();
+  const metaOptions: ResolveMetaOptions = { meta, manifest, usedManifestKeys: new Set(), infer: inferMeta, configCache: new Map(), warnings };
   for (let i = 0; i < paths.length; i++) {
-    const { files, named } = await expandInput(paths[i]);
+    const { entries, named } = inputs[i];
     const raws: RawRun[] = [];
-    for (const file of files) {
+    for (const entry of entries) {
+      // Only the keys the key choice can use are kept (and the user's), so a huge log costs little memory.
+      const keep = new KeyFilter([entropy, metric, step]);
       try {
-        raws.push(...(await loadLog(file, { step, warnings })));
+        raws.push(...(await loadLog(entry.path, { step, keep, warnings, onBytes: progress?.bytes }, entry)));
       } catch (error) {
         if (named || !(error instanceof InputError)) throw error;
         warnings.warn(`skipped ${error.message}`);
+      } finally {
+        progress?.fileDone(entry.path);
       }
     }
     if (runIds !== undefined) {
@@ -140,10 +154,15 @@ export async function ingest(paths: string[], options: IngestOptions = {}): Prom
         warnings.warn(`${raw.source}: run '${id}' has no step with both ${choice.entropyKey} and ${choice.metric}; left out`);
         continue;
       }
-      runs.push({ id, source: raw.source, format: raw.format, ...choice, points: s.step.length });
+      const resolved = await resolveRunMeta(id, raw.source, metaOptions, raw.id);
+      const metaFrom = Object.keys(resolved.from).length > 0 ? { metaFrom: resolved.from } : {};
+      runs.push({ id, source: raw.source, format: raw.format, ...choice, points: s.step.length, ...resolved.meta, ...metaFrom });
       series.push(s);
     }
   }
+  progress?.end();
+  const unused = [...(manifest?.keys() ?? [])].filter((k) => !metaOptions.usedManifestKeys!.has(k));
+  if (unused.length > 0) warnings.warn(`manifest: ${unused.length} entries match no run (${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', …' : ''})`);
   if (runs.length === 0) inputError(`no run with points in ${paths.join(', ')}`);
   return { runs, series, ...buildTables(runs, series) };
 }
@@ -173,6 +192,10 @@ export function buildTables(runs: RunInfo[], series: RunSeries[]): Pick<Dataset,
       metric: runs.map((r) => r.metric),
       metricKind: runs.map((r) => r.metricKind),
       points: runs.map((r) => r.points),
+      model: runs.map((r) => r.model ?? null),
+      size: runs.map((r) => r.size ?? null),
+      algorithm: runs.map((r) => r.algorithm ?? null),
+      dataset: runs.map((r) => r.dataset ?? null),
     }),
   };
 }

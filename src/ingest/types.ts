@@ -29,6 +29,11 @@ export interface RawRun {
   format: LogFormat;
   /** step → metrics, in the order steps first appeared. */
   steps: Map<number, StepMetrics>;
+  /**
+   * Every key the log recorded, when the reader kept only some of them in `steps` (see `isCandidateKey`);
+   * error messages list these. Absent when `steps` holds every key.
+   */
+  allKeys?: Set<string>;
 }
 
 /** Which kind of metric was chosen as R, best first (see `chooseMetric`). */
@@ -44,13 +49,30 @@ export interface KeyChoice {
   metricKind: MetricKind;
 }
 
+/** What a run is, where known: inferred from its name and config files, or given by a manifest or flags. */
+export interface RunMeta {
+  /** Model family, lower case: `qwen2.5`, `llama-3.1`, `gemma-2`, `deepseek-r1-distill-qwen`, … */
+  model?: string;
+  /** Parameters: `7B` → 7e9, `0.5B` → 5e8. */
+  size?: number;
+  /** RL algorithm: `grpo`, `ppo`, `rloo`, `reinforce++`, `remax`, `prime`, `dapo`, `dr-grpo`, `gspo`, `kl-cov`, `clip-cov`, … */
+  algorithm?: string;
+  /** Training data set: `gsm8k`, `math`, `dapo-math-17k`, `deepscaler`, … (or as given). */
+  dataset?: string;
+}
+
+/** Where each metadata field of a run came from, lowest priority first: name < config < manifest < flag. */
+export type MetaOrigin = 'name' | 'config' | 'manifest' | 'flag';
+
 /** One run in the tidy output: its identity, where it came from, and which keys were used. */
-export interface RunInfo extends KeyChoice {
+export interface RunInfo extends KeyChoice, RunMeta {
   id: string;
   source: string;
   format: LogFormat;
   /** Number of (step, entropy, R) points: the steps where both were present. */
   points: number;
+  /** Where each known metadata field came from (absent when none is known). */
+  metaFrom?: Partial<Record<keyof RunMeta, MetaOrigin>>;
 }
 
 /** A run's points as typed arrays, sorted by step: what the fitting code consumes. */
@@ -73,6 +95,23 @@ export interface IngestOptions {
   runIds?: string[];
   /** Collects warnings; the caller prints them. */
   warnings?: Warnings;
+  /** Metadata for every run (the `--model`, `--size`, `--algorithm`, `--dataset` flags); wins over all else. Default: none. */
+  meta?: RunMeta;
+  /** Metadata per run, by run id (or source path, or file name): a manifest, see `readManifest`. Default: none. */
+  manifest?: Map<string, RunMeta>;
+  /** Infer metadata from run names and config files beside the logs. Default: true. */
+  inferMeta?: boolean;
+  /** Called as the inputs are read (after each chunk and each file), e.g. to draw a progress bar. Default: none. */
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+/** How far `ingest` is: files and bytes read so far, of the totals; `done` on the last call. */
+export interface IngestProgress {
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
+  done: boolean;
 }
 
 /** What `ingest` returns: the tidy table of points and the table of runs, plus the same as plain arrays. */
@@ -83,6 +122,6 @@ export interface Dataset {
   series: RunSeries[];
   /** Arquero table with columns run, step, entropy, metric: one row per (run, step). */
   points: import('arquero').ColumnTable;
-  /** Arquero table with columns id, source, format, entropyKey, metric, metricKind, points. */
+  /** Arquero table with columns id, source, format, entropyKey, metric, metricKind, points, model, size, algorithm, dataset. */
   runTable: import('arquero').ColumnTable;
 }

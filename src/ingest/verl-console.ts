@@ -1,6 +1,8 @@
 import type { Warnings } from '../util/warnings.ts';
-import { IssueCounter, setMetric, splitLines } from './issues.ts';
+import { IssueCounter } from './issues.ts';
+import { parseLines, type LineParser } from './line-stream.ts';
 import { parsePythonScalar } from './numbers.ts';
+import { StepWriter, type KeyFilter } from './step-writer.ts';
 import type { RawRun } from './types.ts';
 
 /** ANSI escape sequences (CSI: colours, cursor moves), which Ray adds around its prefixes. */
@@ -12,6 +14,11 @@ const RAY_PREFIX = /^\([^()]*\)\s*/;
 const STEP_HEAD = /^step:(\d+)(?=\s|$)/;
 /** A full metric line: the step and at least one `key:value` pair. Used by format detection. */
 const METRIC_LINE = /^step:\d+ - [^\s:][^:]*:\S/;
+
+/** Whitespace around a pair: ASCII whitespace, no-break space and BOM (what `trim` removes in practice). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff;
+}
 
 /** One console line, parsed. */
 export type VerlConsoleLine =
@@ -25,6 +32,8 @@ export type VerlConsoleLine =
       /** Pairs whose value was `nan`/`inf` (kept out of `values`). */
       nonFinite: string[];
       bad: string[];
+      /** Good values left out because `keep` does not have their key. */
+      dropped?: number;
     };
 
 /**
@@ -34,7 +43,8 @@ export type VerlConsoleLine =
  * stripConsolePrefixes('\x1b[36m(main_task pid=1)\x1b[0m step:0 - a:1') // => 'step:0 - a:1'
  */
 export function stripConsolePrefixes(line: string): string {
-  let s = line.replace(ANSI, '').trimStart();
+  // Most lines have no escape code; not running the replace on them is a good part of the reading time.
+  let s = (line.includes('\x1b') ? line.replace(ANSI, '') : line).trimStart();
   // Nested actors print several prefixes; strip them one at a time.
   for (let m = RAY_PREFIX.exec(s); m; m = RAY_PREFIX.exec(s)) s = s.slice(m[0].length);
   return s;
@@ -50,13 +60,14 @@ export function isVerlConsoleMetricLine(line: string): boolean {
  * Values may be printed with 3 decimals (verl < 0.5) or as Python reprs (`3`, `0.5213`, `nan`,
  * `np.float64(0.52)`). Keys may contain `(`, `)`, `/`, `@`; a pair is split at its first `:` because keys
  * never contain one but reprs can (`tensor(0.5, device='cuda:0')`). Pairs are separated by ` - ` with
- * spaces, which a negative value (`critic/kl:-0.000`) never has.
+ * spaces, which a negative value (`critic/kl:-0.000`) never has. With `keep`, only the values of its keys
+ * are returned; every value is still checked, so the warnings are the same with or without it.
  *
  * @example
  * parseVerlConsoleLine('step:3 - actor/entropy:np.float64(0.52) - x:oops')
  * // => { kind: 'metrics', step: 3, values: [['actor/entropy', 0.52]], nonFinite: [], bad: ["bad value in 'x:oops'"] }
  */
-export function parseVerlConsoleLine(line: string): VerlConsoleLine {
+export function parseVerlConsoleLine(line: string, keep?: { has(key: string): boolean }): VerlConsoleLine {
   const s = stripConsolePrefixes(line);
   const head = STEP_HEAD.exec(s);
   if (!head) return { kind: 'other' };
@@ -70,60 +81,95 @@ export function parseVerlConsoleLine(line: string): VerlConsoleLine {
     result.bad.push(`expected ' - ' after step:${head[1]}`);
     return result;
   }
-  for (const raw of rest.slice(3).split(' - ')) {
-    const pair = raw.trim();
-    const colon = pair.indexOf(':');
-    if (colon <= 0) {
+  // Pairs are walked by index rather than split into strings: a line has about a hundred pairs.
+  for (let start = 3; start <= rest.length; ) {
+    let end = rest.indexOf(' - ', start);
+    if (end < 0) end = rest.length;
+    let a = start;
+    let b = end;
+    while (a < b && isSpace(rest.charCodeAt(a))) a++;
+    while (b > a && isSpace(rest.charCodeAt(b - 1))) b--;
+    start = end + 3;
+    const colon = rest.indexOf(':', a);
+    if (colon <= a || colon >= b) {
+      const pair = rest.slice(a, b);
       result.bad.push(pair === '' ? 'empty pair' : `no value in '${pair}'`);
       continue;
     }
-    const key = pair.slice(0, colon).trim();
-    const value = parsePythonScalar(pair.slice(colon + 1));
-    if (value === undefined) result.bad.push(`bad value in '${pair}'`);
+    const key = rest.slice(a, colon).trim();
+    const value = parsePythonScalar(rest.slice(colon + 1, b));
+    if (value === undefined) result.bad.push(`bad value in '${rest.slice(a, b)}'`);
     else if (!Number.isFinite(value)) result.nonFinite.push(key);
-    else result.values.push([key, value]);
+    else if (!keep || keep.has(key)) result.values.push([key, value]);
+    else result.dropped = (result.dropped ?? 0) + 1;
   }
   return result;
 }
 
-/** Options of `parseVerlConsole`. */
+/** Options of `parseVerlConsole` and `verlConsoleParser`. */
 export interface VerlConsoleOptions {
   /** Run id. Default: `source`. */
   id?: string;
   /** The path the text came from, named in warnings. Default: `'<text>'`. */
   source?: string;
+  /** Keeps only the keys it has (see `KeyFilter`). Default: every key. */
+  keep?: KeyFilter;
   /** Collects one warning per kind of problem (malformed lines, dropped non-finite values). Default: none. */
   warnings?: Warnings;
 }
 
 /**
+ * The line parser behind `parseVerlConsole`, for streams (`readLineFile`): feed it lines, then `finish()`.
+ *
+ * @example
+ * await readLineFile('train.log', verlConsoleParser({ source: 'train.log' })) // => { format: 'verl-console', … }
+ */
+export function verlConsoleParser(options: VerlConsoleOptions = {}): LineParser<RawRun> {
+  const { source = '<text>', id = source, keep, warnings } = options;
+  const writer = new StepWriter(source, keep);
+  const malformed = new IssueCounter(source, 'malformed metric lines');
+  const nonFinite = new IssueCounter(source, 'non-finite values (nan/inf)');
+  const segment = (text: string, n: number) => {
+    // Most lines of a console log are not metric lines; the cheap test keeps the regexes off them.
+    if (!text.includes('step:')) return;
+    const parsed = parseVerlConsoleLine(text, keep);
+    if (parsed.kind === 'other') return;
+    // A step exists once it has a value: a bare `step:4` (a line cut short) adds none. Values left out by the
+    // key filter count, so the steps (and the step order checks) are the same with or without it.
+    if (parsed.values.length + (parsed.dropped ?? 0) > 0) writer.record(parsed.step, n);
+    for (const [key, value] of parsed.values) writer.set(key, value);
+    for (const key of parsed.nonFinite) nonFinite.add(n, key);
+    if (parsed.bad.length > 0) malformed.add(n, parsed.bad[0]);
+  };
+  return {
+    // Lines without `step:` are not metric lines: a stream may skip them undecoded (sample output is most of a log).
+    needle: 'step:',
+    line(text, n) {
+      // A progress bar may share the line through carriage returns; each segment is a line of its own.
+      if (text.includes('\r')) for (const part of text.split('\r')) segment(part, n);
+      else segment(text, n);
+    },
+    finish() {
+      malformed.report(warnings, 'read in part or skipped');
+      nonFinite.report(warnings, 'dropped');
+      writer.report(warnings);
+      return writer.run(id, source, 'verl-console');
+    },
+  };
+}
+
+/**
  * Reads a verl console log (what `trainer.logger=['console']` prints) into a run: every metric per step.
- * A step printed on several lines (validation, then training) is merged, a later value of a key winning.
+ * A step printed on several lines (validation, then training) is merged; a key written again at a step (a
+ * resumed run) keeps the later value, and steps that go back are counted, each in one warning.
  * Lines that are not metric lines are ignored; malformed metric lines keep their good pairs and are
  * counted in one warning naming the first bad line; non-finite values are dropped and counted.
- * Cost: one pass over the lines.
+ * Cost: one pass over the lines. For files, `readLineFile(path, verlConsoleParser(...))` streams instead.
  *
  * @example
  * parseVerlConsole('(main_task pid=1) step:1 - actor/entropy:0.5 - critic/score/mean:0.25').steps.get(1)
  * // => Map { 'actor/entropy' => 0.5, 'critic/score/mean' => 0.25 }
  */
 export function parseVerlConsole(text: string, options: VerlConsoleOptions = {}): RawRun {
-  const { source = '<text>', id = source, warnings } = options;
-  const steps: RawRun['steps'] = new Map();
-  const malformed = new IssueCounter(source, 'malformed metric lines');
-  const nonFinite = new IssueCounter(source, 'non-finite values (nan/inf)');
-  const lines = splitLines(text);
-  for (let i = 0; i < lines.length; i++) {
-    // A progress bar may share the line through carriage returns; each segment is a line of its own.
-    for (const segment of lines[i].split('\r')) {
-      const parsed = parseVerlConsoleLine(segment);
-      if (parsed.kind === 'other') continue;
-      for (const [key, value] of parsed.values) setMetric(steps, parsed.step, key, value);
-      for (const key of parsed.nonFinite) nonFinite.add(i + 1, key);
-      if (parsed.bad.length > 0) malformed.add(i + 1, parsed.bad[0]);
-    }
-  }
-  malformed.report(warnings, 'read in part or skipped');
-  nonFinite.report(warnings, 'dropped');
-  return { id, source, format: 'verl-console', steps };
+  return parseLines(text, verlConsoleParser(options));
 }

@@ -1,6 +1,8 @@
 import type { Warnings } from '../util/warnings.ts';
-import { IssueCounter, setMetric, splitLines } from './issues.ts';
+import { IssueCounter } from './issues.ts';
 import { flattenNumbers, parseJsonObjectLine } from './json-line.ts';
+import { parseLines, type LineParser } from './line-stream.ts';
+import { StepWriter, type KeyFilter } from './step-writer.ts';
 import type { RawRun } from './types.ts';
 
 /** One line of verl's file logger, parsed: the step and its metrics, or why the line was not usable. */
@@ -27,43 +29,53 @@ export function parseVerlJsonlLine(line: string): VerlJsonlLine {
   return { ok: true, step, metrics, missing };
 }
 
-/** Options of `parseVerlJsonl`. */
+/** Options of `parseVerlJsonl` and `verlJsonlParser`. */
 export interface VerlJsonlOptions {
   /** Run id. Default: `source`. */
   id?: string;
   /** The path the text came from, named in warnings. Default: `'<text>'`. */
   source?: string;
+  /** Keeps only the keys it has (see `KeyFilter`). Default: every key. */
+  keep?: KeyFilter;
   /** Collects one warning per kind of problem. Default: none. */
   warnings?: Warnings;
+}
+
+/** The line parser behind `parseVerlJsonl`, for streams (`readLineFile`). */
+export function verlJsonlParser(options: VerlJsonlOptions = {}): LineParser<RawRun> {
+  const { source = '<text>', id = source, keep, warnings } = options;
+  const writer = new StepWriter(source, keep);
+  const bad = new IssueCounter(source, 'unreadable lines');
+  const missing = new IssueCounter(source, 'null or non-finite values');
+  return {
+    line(text, n) {
+      if (text.trim() === '') return;
+      const parsed = parseVerlJsonlLine(text);
+      if (!parsed.ok) return bad.add(n, parsed.reason);
+      // A step with only nulls still exists in the log; recording it keeps step counts matching the file.
+      writer.record(parsed.step, n);
+      for (const [key, value] of parsed.metrics) writer.set(key, value);
+      for (const key of parsed.missing) missing.add(n, key);
+    },
+    finish() {
+      bad.report(warnings, 'skipped');
+      missing.report(warnings, 'dropped');
+      writer.report(warnings);
+      return writer.run(id, source, 'verl-jsonl');
+    },
+  };
 }
 
 /**
  * Reads verl's file-logger JSONL (`VERL_FILE_LOGGER_PATH`) into a run. Blank lines are skipped; lines that
  * are not `{"step": N, "data": {...}}` are counted in one warning (a run killed mid-write leaves a truncated
- * last line); `null` values are dropped and counted. A step written twice keeps the later values.
+ * last line); `null` values are dropped and counted. A step written twice (the logger reopens its file when a
+ * run resumes) keeps the later values, with one warning. For files, `readLineFile(path, verlJsonlParser(...))`
+ * streams instead.
  *
  * @example
  * parseVerlJsonl('{"step": 1, "data": {"actor/entropy": 0.5}}\n').steps.get(1) // => Map { 'actor/entropy' => 0.5 }
  */
 export function parseVerlJsonl(text: string, options: VerlJsonlOptions = {}): RawRun {
-  const { source = '<text>', id = source, warnings } = options;
-  const steps: RawRun['steps'] = new Map();
-  const bad = new IssueCounter(source, 'unreadable lines');
-  const missing = new IssueCounter(source, 'null or non-finite values');
-  const lines = splitLines(text);
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i].trim() === '') continue;
-    const parsed = parseVerlJsonlLine(lines[i]);
-    if (!parsed.ok) {
-      bad.add(i + 1, parsed.reason);
-      continue;
-    }
-    for (const [key, value] of parsed.metrics) setMetric(steps, parsed.step, key, value);
-    for (const key of parsed.missing) missing.add(i + 1, key);
-    // A step with only nulls still exists in the log; keep it so step counts match the file.
-    if (!steps.has(parsed.step)) steps.set(parsed.step, new Map());
-  }
-  bad.report(warnings, 'skipped');
-  missing.report(warnings, 'dropped');
-  return { id, source, format: 'verl-jsonl', steps };
+  return parseLines(text, verlJsonlParser(options));
 }

@@ -127,8 +127,8 @@ describe('entropy-law report --format', () => {
     const svg = await cli('report', 'data/', '--format', 'svg', '--out', join(dir, 'svg'), '--json');
     assert.equal(svg.code, 0);
     const { written } = JSON.parse(svg.stdout) as { written: string[] };
-    // Two charts per run (law, timeline) for the four sample runs, plus the chart of all runs.
-    assert.equal(written.length, 9);
+    // Two charts per run (law, timeline) for the five sample runs, plus the chart of all runs.
+    assert.equal(written.length, 11);
     for (const file of written) assert.match(readFileSync(file, 'utf8'), /^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
     const vl = await cli('report', 'data/', '--format', 'vl.json', '--out', join(dir, 'vl'), '--json');
     for (const file of JSON.parse(vl.stdout).written as string[]) {

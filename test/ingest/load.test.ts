@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SHARED } from '../helpers.ts';
-import { formatTidy, ingest, InputError, runIdFromPath, UsageError, Warnings, writeTidy } from './imports.ts';
+import { formatTidy, ingest, InputError, KNOWN_FORMATS, runIdFromPath, UsageError, Warnings, writeTidy } from './imports.ts';
 
 const LOGS = `${SHARED}data/verl-console-logs/`;
 let dir = '';
@@ -59,7 +59,7 @@ describe('ingest', () => {
     ]);
     assert.deepEqual([...data.series[0].step], [2, 4]);
     assert.deepEqual([...data.series[0].metric], [0.3, 0.35]);
-    assert.deepEqual(warnings.list(), [`skipped ${join(dir, 'logs/README.md')}: unrecognised log format (expected a verl console log, verl JSONL, JSONL or CSV)`]);
+    assert.deepEqual(warnings.list(), [`skipped ${join(dir, 'logs/README.md')}: unrecognised log format (expected ${KNOWN_FORMATS})`]);
     assert.deepEqual(data.runTable.objects()[1], {
       id: 'b',
       source: join(dir, 'logs/sub/b.txt'),
@@ -68,6 +68,10 @@ describe('ingest', () => {
       metric: 'val-core/x/acc/mean@4',
       metricKind: 'validation',
       points: 2,
+      model: null,
+      size: null,
+      algorithm: null,
+      dataset: null,
     });
   });
 
@@ -117,7 +121,7 @@ describe('ingest', () => {
     const cases: Array<[string, string]> = [
       ['bad/missing.log', 'no such file or directory'],
       ['bad/empty.log', 'empty file'],
-      ['bad/prose.log', 'unrecognised log format (expected a verl console log, verl JSONL, JSONL or CSV)'],
+      ['bad/prose.log', `unrecognised log format (expected ${KNOWN_FORMATS})`],
     ];
     for (const [path, message] of cases) {
       await assert.rejects(ingest([join(dir, path)]), (e: unknown) => e instanceof InputError && e.message === `${join(dir, path)}: ${message}`);

@@ -111,6 +111,16 @@ describe('parseJsonlTable', () => {
     assert.deepEqual([...parseJsonlTable(text, { step: '_runtime' })[0].steps.keys()], [1.5]);
   });
 
+  it('chooses the step key from the whole file, even when it first appears late', () => {
+    const warnings = new Warnings();
+    const text = ['{"global_step": 1, "h": 0.5}', '{"global_step": 2, "h": 0.4}', '{"global_step": 3, "step": 30, "h": 0.3}', '{"step": 40, "h": 0.2}'].join('\n');
+    const [run] = parseJsonlTable(text, { source: 'late.jsonl', warnings });
+    assert.deepEqual([...run.steps.keys()], [30, 40]);
+    assert.deepEqual(run.steps.get(30), new Map([['global_step', 3], ['h', 0.3]]));
+    assert.deepEqual(warnings.list(), ['late.jsonl: 2 lines without a usable step skipped; first at line 1']);
+    assert.deepEqual([...parseJsonlTable(text, { step: 'global_step' })[0].steps.keys()], [1, 2, 3]);
+  });
+
   it('names the file when there is no step key', () => {
     assert.throws(() => parseJsonlTable('{"a": 1}\n', { source: 'a.jsonl' }), /^InputError: a\.jsonl: no step column \(tried .*columns: a\)$/);
   });
@@ -129,8 +139,9 @@ describe('parseVerlJsonl', () => {
     assert.equal(run.format, 'verl-jsonl');
     assert.deepEqual(run.steps.get(1), new Map([['actor/entropy', 0.5], ['timing_s/gen', 3]]));
     assert.deepEqual([...run.steps.keys()], [0, 1]);
-    assert.equal(warnings.size, 2);
+    assert.equal(warnings.size, 3);
     assert.match(warnings.list()[0], /^v\.jsonl: 1 unreadable lines skipped; first at line 4 /);
     assert.equal(warnings.list()[1], 'v.jsonl: 1 null or non-finite values dropped; first at line 2 (critic/score/mean)');
+    assert.equal(warnings.list()[2], 'v.jsonl: 1 steps written more than once (a resumed run?): the later values kept; first at line 3 (step 1)');
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { analyzeDataset, type RunAnalysis } from '../../predict/analyze.ts';
 import { num, pm, table } from '../format.ts';
+import { formatRunMeta } from '../../ingest/meta/resolve.ts';
 import { fitJson } from '../json.ts';
 import { numberFlag, readInputs, withInputFlags, type InputFlags } from '../options.ts';
 import type { CliContext } from '../context.ts';
@@ -64,5 +65,10 @@ export function fitTable(runs: RunAnalysis[]): string {
 
 /** One line per run: which keys were H and R. */
 export function keyLegend(runs: RunAnalysis[]): string {
-  return runs.map(({ info }) => `${info.id}: H = ${info.entropyKey}, R = ${info.metric} (${info.metricKind})`).join('\n');
+  return runs
+    .map(({ info }) => {
+      const meta = formatRunMeta(info);
+      return `${info.id}: H = ${info.entropyKey}, R = ${info.metric} (${info.metricKind})${meta ? `; ${meta}` : ''}`;
+    })
+    .join('\n');
 }

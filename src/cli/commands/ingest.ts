@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { writeTidy } from '../../ingest/load.ts';
+import { formatRunMeta } from '../../ingest/meta/resolve.ts';
 import { table } from '../format.ts';
+import { metaJson } from '../json.ts';
 import { readInputs, withInputFlags, type InputFlags } from '../options.ts';
 import type { CliContext } from '../context.ts';
 
@@ -13,11 +15,12 @@ export function registerIngest(program: Command, ctx: CliContext): void {
       const dataset = await readInputs(paths, flags, ctx.warnings);
       if (flags.out) await writeTidy(dataset, flags.out);
       if (flags.json) {
-        ctx.out(JSON.stringify({ runs: dataset.runs, warnings: ctx.warnings.list(), out: flags.out ?? null }, null, 2));
+        const runs = dataset.runs.map((r) => ({ ...r, meta: metaJson(r) }));
+        ctx.out(JSON.stringify({ runs, warnings: ctx.warnings.list(), out: flags.out ?? null }, null, 2));
         return;
       }
-      const rows = dataset.runs.map((r) => [r.id, r.format, String(r.points), r.entropyKey, r.metric, r.metricKind, r.source]);
-      ctx.out(table(['run', 'format', 'points', 'entropy', 'metric', 'kind', 'source'], rows));
+      const rows = dataset.runs.map((r) => [r.id, r.format, String(r.points), r.entropyKey, r.metric, r.metricKind, formatRunMeta(r), r.source]);
+      ctx.out(table(['run', 'format', 'points', 'entropy', 'metric', 'kind', 'meta', 'source'], rows));
       if (flags.out) ctx.out(`\nwrote ${dataset.runs.reduce((s, r) => s + r.points, 0)} points to ${flags.out}`);
     });
 }

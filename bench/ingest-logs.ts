@@ -1,0 +1,140 @@
+/**
+ * Generated logs for the ingest benchmark, written straight to disk in 4 MiB blocks so any size costs
+ * little memory: a verl console log (metric lines among sample output, as verl ≥ 0.5 prints them), a flat
+ * JSONL history and a TensorBoard event file (one scalar per event, as torch's SummaryWriter writes).
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { maskedCrc32c } from '../src/ingest/tfrecord.ts';
+
+/** verl's training metrics besides entropy and score (timing, throughput, lengths, losses). */
+const OTHER_KEYS = [
+  ...['pg_loss', 'pg_clipfrac', 'ppo_kl', 'pg_clipfrac_lower', 'grad_norm', 'lr', 'kl_loss', 'kl_coef'].map((k) => `actor/${k}`),
+  ...['max', 'min'].map((k) => `critic/score/${k}`),
+  ...['mean', 'max', 'min'].map((k) => `critic/rewards/${k}`),
+  ...['mean', 'max', 'min'].map((k) => `critic/advantages/${k}`),
+  ...['mean', 'max', 'min', 'clip_ratio'].map((k) => `response_length/${k}`),
+  ...['mean', 'max', 'min', 'clip_ratio'].map((k) => `prompt_length/${k}`),
+  ...['gen', 'reward', 'old_log_prob', 'ref', 'adv', 'update_actor', 'step', 'testing'].map((k) => `timing_s/${k}`),
+  ...['gen', 'reward', 'old_log_prob', 'ref', 'adv', 'update_actor'].map((k) => `timing_per_token_ms/${k}`),
+  ...['total_num_tokens', 'time_per_step', 'throughput', 'mfu/actor', 'max_memory_allocated_gb', 'max_memory_reserved_gb', 'cpu_memory_used_gb'].map((k) => `perf/${k}`),
+  'training/global_step',
+  'training/epoch',
+];
+
+/** A seeded generator, so every run of the benchmark reads the same bytes. */
+function random(seed = 42): () => number {
+  return () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** Writes blocks from `next` until `bytes` are written; returns the number of steps written. */
+function writeBlocks(path: string, bytes: number, next: (step: number) => string | Uint8Array): number {
+  const fd = openSync(path, 'w');
+  let written = 0;
+  let step = 0;
+  let block: Array<string | Uint8Array> = [];
+  let blockBytes = 0;
+  const flush = () => {
+    for (const part of block) {
+      if (typeof part === 'string') writeSync(fd, part);
+      else writeSync(fd, part);
+    }
+    block = [];
+    blockBytes = 0;
+  };
+  try {
+    while (written < bytes) {
+      const part = next(++step);
+      const size = typeof part === 'string' ? Buffer.byteLength(part) : part.length;
+      block.push(part);
+      blockBytes += size;
+      written += size;
+      if (blockBytes >= 4 << 20) flush();
+    }
+    flush();
+  } finally {
+    closeSync(fd);
+  }
+  return step;
+}
+
+/** The metric values of one step, entropy decaying and accuracy rising as in a real run. */
+function stepValues(step: number, u: () => number): Array<[string, number]> {
+  const entropy = 0.05 + 0.6 * Math.exp(-step / 3000) + 0.01 * u();
+  const values: Array<[string, number]> = [
+    ['actor/entropy', entropy],
+    ['critic/score/mean', 0.9 - 0.5 * Math.exp(entropy) + 0.02 * u()],
+  ];
+  for (const key of OTHER_KEYS) values.push([key, u() * 100]);
+  if (step % 10 === 0) values.push(['val-core/openai/gsm8k/acc/mean@1', 0.8 - 0.4 * Math.exp(entropy) + 0.01 * u()]);
+  return values;
+}
+
+/**
+ * A verl console log of at least `bytes`: per step, two lines of sample output and one metric line behind a
+ * Ray prefix. Returns the number of steps.
+ */
+export function writeVerlConsoleLog(path: string, bytes: number): number {
+  const u = random();
+  const sample = `(TaskRunner pid=4242) [prompt] Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether? [response] ${'Let me think step by step. '.repeat(12)}#### 72\n`;
+  return writeBlocks(path, bytes, (step) => {
+    const pairs = stepValues(step, u).map(([k, v]) => `${k}:${v}`);
+    return `${sample}(TaskRunner pid=4242) [score] 1.0\n(TaskRunner pid=4242) step:${step} - ${pairs.join(' - ')}\n`;
+  });
+}
+
+/** A flat JSONL history of at least `bytes`: one object per step with `step` and every metric. */
+export function writeJsonl(path: string, bytes: number): number {
+  const u = random();
+  return writeBlocks(path, bytes, (step) => JSON.stringify({ step, ...Object.fromEntries(stepValues(step, u)) }) + '\n');
+}
+
+/** Protobuf: a varint. */
+function varint(value: number, out: number[]): void {
+  while (value > 0x7f) {
+    out.push((value & 0x7f) | 0x80);
+    value = Math.floor(value / 128);
+  }
+  out.push(value);
+}
+
+/** One TFRecord holding an `Event{wall_time, step, summary{value{tag, simple_value}}}`. */
+function eventRecord(wallTime: number, step: number, tag: string, value: number): Uint8Array {
+  const tagBytes = Buffer.from(tag);
+  const summaryValue: number[] = [0x0a];
+  varint(tagBytes.length, summaryValue);
+  summaryValue.push(...tagBytes, 0x15, ...new Uint8Array(new Float32Array([value]).buffer));
+  const summary: number[] = [0x0a];
+  varint(summaryValue.length, summary);
+  summary.push(...summaryValue);
+  const event: number[] = [0x09, ...new Uint8Array(new Float64Array([wallTime]).buffer), 0x10];
+  varint(step, event);
+  event.push(0x2a);
+  varint(summary.length, event);
+  event.push(...summary);
+  const data = Uint8Array.from(event);
+  const record = new Uint8Array(12 + data.length + 4);
+  const view = new DataView(record.buffer);
+  view.setBigUint64(0, BigInt(data.length), true);
+  view.setUint32(8, maskedCrc32c(record.subarray(0, 8)), true);
+  record.set(data, 12);
+  view.setUint32(12 + data.length, maskedCrc32c(data), true);
+  return record;
+}
+
+/** A TensorBoard event file of at least `bytes`, every metric of a step in its own event. */
+export function writeEventFile(path: string, bytes: number): number {
+  const u = random();
+  const version = Buffer.from('brain.Event:2');
+  const first = Uint8Array.from([0x09, ...new Uint8Array(new Float64Array([1.7e9]).buffer), 0x1a, version.length, ...version]);
+  const header = new Uint8Array(12 + first.length + 4);
+  const view = new DataView(header.buffer);
+  view.setBigUint64(0, BigInt(first.length), true);
+  view.setUint32(8, maskedCrc32c(header.subarray(0, 8)), true);
+  header.set(first, 12);
+  view.setUint32(12 + first.length, maskedCrc32c(first), true);
+  return writeBlocks(path, bytes, (step) => {
+    const parts = stepValues(step, u).map(([tag, value]) => eventRecord(1.7e9 + step, step, tag, value));
+    if (step === 1) parts.unshift(header);
+    return Buffer.concat(parts);
+  });
+}

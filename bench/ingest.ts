@@ -1,0 +1,92 @@
+/**
+ * Benchmark: read generated logs with `ingest` and with the Python tools people use, on the same file, and
+ * print throughput ratios and our peak memory:
+ * - a verl console log (default 1 GiB) against a straightforward regex-per-line Python parser (target ≥ 3×),
+ *   and our peak RSS on it (target ≤ 300 MB);
+ * - a flat JSONL history (default 1 GiB) against `polars.read_ndjson` (target: within 2×), and our peak RSS;
+ * - a TensorBoard event file against tensorboard's `EventAccumulator` (target ≥ 5×). EventAccumulator reads
+ *   about 1 MB/s, so this file is smaller (default 64 MiB) to keep the benchmark to minutes.
+ * Each reader runs in its own process (its start-up not timed; peak RSS from `process.resourceUsage()`).
+ * Files are generated into os.tmpdir(), one at a time, and deleted after use. Sizes in MiB can be set with
+ * ENTROPY_LAW_BENCH_CONSOLE_MB, ENTROPY_LAW_BENCH_JSONL_MB, ENTROPY_LAW_BENCH_TB_MB.
+ * Needs python3 with polars and tensorboard (`pip install polars tensorboard`).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeEventFile, writeJsonl, writeVerlConsoleLog } from './ingest-logs.ts';
+
+const HERE = new URL('.', import.meta.url).pathname;
+const MiB = 1 << 20;
+
+/** What one reader reports. */
+interface Timing {
+  seconds: number;
+  cpuSeconds: number;
+  points: number;
+  maxRssMB?: number;
+  [version: string]: unknown;
+}
+
+const sizeMB = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+/** Runs our ingest on `path` in a child process. */
+function ours(path: string): Timing {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(HERE, 'ingest-child.ts'), path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Timing;
+}
+
+/** Runs a Python reference reader (bench/ingest_py.py) on `path`. */
+function python(mode: string, path: string): Timing {
+  const out = execFileSync('python3', [join(HERE, 'ingest_py.py'), mode, path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Timing;
+}
+
+/** One comparison: generate, time both, delete; a line of results. */
+function compare(
+  dir: string,
+  what: string,
+  file: string,
+  mb: number,
+  write: (path: string, bytes: number) => number,
+  mode: string,
+  reference: string,
+  target: string,
+): string {
+  const path = join(dir, file);
+  try {
+    write(path, mb * MiB);
+    const bytes = statSync(path).size;
+    const us = ours(path);
+    const them = python(mode, path);
+    const rate = (t: Timing) => `${(bytes / 1e6 / t.seconds).toFixed(1)} MB/s`;
+    const agree = us.points === them.points ? 'same points' : `POINTS DIFFER: ${us.points} vs ${them.points}`;
+    const version = Object.entries(them).find(([k]) => !['seconds', 'cpuSeconds', 'points'].includes(k));
+    // Wall time is the target; CPU time is printed too, since on a shared machine wall time swings.
+    return (
+      `ingest ${what} (${(bytes / MiB).toFixed(0)} MiB): ours ${us.seconds.toFixed(2)} s (${rate(us)}, CPU ${us.cpuSeconds.toFixed(2)} s), ` +
+      `${reference}${version ? ` ${version[1]}` : ''} ${them.seconds.toFixed(2)} s (${rate(them)}, CPU ${them.cpuSeconds.toFixed(2)} s): ` +
+      `${(them.seconds / us.seconds).toFixed(2)}× by wall time, ${(them.cpuSeconds / us.cpuSeconds).toFixed(2)}× by CPU time (target ${target}); ` +
+      `our peak RSS ${us.maxRssMB?.toFixed(0)} MB; ${agree}`
+    );
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+export async function benchIngest(): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'entropy-law-bench-ingest-'));
+  try {
+    return [
+      compare(dir, 'verl console log', 'train.log', sizeMB('ENTROPY_LAW_BENCH_CONSOLE_MB', 1024), writeVerlConsoleLog, 'console', 'Python regex-per-line parser', '≥ 3×; peak RSS ≤ 300 MB on 1 GB'),
+      compare(dir, 'JSONL history', 'history.jsonl', sizeMB('ENTROPY_LAW_BENCH_JSONL_MB', 1024), writeJsonl, 'polars', 'polars.read_ndjson', '≥ 0.5×, i.e. within 2×; peak RSS ≤ 300 MB on 1 GB'),
+      compare(dir, 'TensorBoard event file', 'events.out.tfevents.1700000000.bench', sizeMB('ENTROPY_LAW_BENCH_TB_MB', 64), writeEventFile, 'tensorboard', 'tensorboard EventAccumulator', '≥ 5×'),
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Run directly: `node --import tsx bench/ingest.ts`.
+if (import.meta.url === `file://${process.argv[1]}`) for (const line of await benchIngest()) console.log(line);

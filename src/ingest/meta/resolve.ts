@@ -1,0 +1,96 @@
+/**
+ * A run's metadata from all its sources, each field from the strongest that has it:
+ * flags (`--model` …, for every run) > manifest > config files beside the log > names.
+ */
+import { basename, dirname } from 'node:path';
+import type { Warnings } from '../../util/warnings.ts';
+import type { MetaOrigin, RunMeta } from '../types.ts';
+import { metaFromConfigFiles } from './config.ts';
+import { metaFromName } from './name.ts';
+
+export { metaFromName, parseModelSize, normalizeAlgorithm } from './name.ts';
+export { metaFromConfig, metaFromConfigFiles, flattenConfig, CONFIG_FILES } from './config.ts';
+export { parseManifest, readManifest } from './manifest.ts';
+
+/** Options of `resolveRunMeta`. */
+export interface ResolveMetaOptions {
+  /** Metadata for every run (flags). Default: none. */
+  meta?: RunMeta;
+  /** Metadata by run id, source path or file name (a manifest). Default: none. */
+  manifest?: Map<string, RunMeta>;
+  /** Receives the manifest keys that matched, to report the ones that did not. Default: none. */
+  usedManifestKeys?: Set<string>;
+  /** Read names and config files. Default: true. */
+  infer?: boolean;
+  /** Config results by folder, shared across the runs of one `ingest`. Default: a new cache. */
+  configCache?: Map<string, Promise<RunMeta>>;
+  /** Collects warnings about unreadable configs. Default: none. */
+  warnings?: Warnings;
+}
+
+/** A run's metadata, and where each field came from. */
+export interface ResolvedMeta {
+  meta: RunMeta;
+  from: Partial<Record<keyof RunMeta, MetaOrigin>>;
+}
+
+/** The names that describe a run: its id, then the folder its log (or run folder) is in. */
+function names(id: string, source: string): string[] {
+  return [id, basename(dirname(source))].filter((n) => n !== '' && n !== '.' && n !== '/');
+}
+
+/**
+ * Resolves a run's metadata (see the module comment for the order). `id` is the run's final id and
+ * `rawId` the one its reader gave; the manifest is looked up by either, then by the source path and its
+ * file name.
+ *
+ * @example
+ * await resolveRunMeta('gemma-2-2b-it-ppo', 'logs/gemma-2-2b-it-ppo.log', { meta: { dataset: 'gsm8k' } })
+ * // => { meta: { model: 'gemma-2', size: 2e9, algorithm: 'ppo', dataset: 'gsm8k' }, from: { model: 'name', …, dataset: 'flag' } }
+ */
+export async function resolveRunMeta(id: string, source: string, options: ResolveMetaOptions = {}, rawId = id): Promise<ResolvedMeta> {
+  const { meta: flags, manifest, usedManifestKeys, infer = true, configCache = new Map(), warnings } = options;
+  const layers: Array<[MetaOrigin, RunMeta]> = [];
+  if (infer) {
+    // Each name fills only what the ones before it left open.
+    const fromNames: RunMeta = {};
+    for (const name of names(id, source)) {
+      for (const [field, value] of Object.entries(metaFromName(name)) as Array<[keyof RunMeta, never]>) fromNames[field] ??= value;
+    }
+    layers.push(['name', fromNames]);
+    let config = configCache.get(source);
+    if (!config) configCache.set(source, (config = metaFromConfigFiles(source, warnings)));
+    layers.push(['config', await config]);
+  }
+  if (manifest) {
+    const key = [id, rawId, source, basename(source)].find((k) => manifest.has(k));
+    if (key !== undefined) {
+      usedManifestKeys?.add(key);
+      layers.push(['manifest', manifest.get(key)!]);
+    }
+  }
+  if (flags) layers.push(['flag', flags]);
+  const resolved: ResolvedMeta = { meta: {}, from: {} };
+  for (const [origin, layer] of layers) {
+    for (const [field, value] of Object.entries(layer) as Array<[keyof RunMeta, string & number]>) {
+      if (value === undefined) continue;
+      resolved.meta[field] = value;
+      resolved.from[field] = origin;
+    }
+  }
+  return resolved;
+}
+
+/**
+ * A short human label of a run's metadata: `qwen2.5 7B, grpo, gsm8k`; empty when nothing is known.
+ *
+ * @example
+ * formatRunMeta({ model: 'qwen2.5', size: 5e8, algorithm: 'grpo' }) // => 'qwen2.5 0.5B, grpo'
+ */
+export function formatRunMeta(meta: RunMeta): string {
+  // Written as model names write them: `0.5B`, `7B`, but `125M`, `350M`.
+  const inB = meta.size !== undefined && (meta.size >= 1e9 || meta.size % 1e8 === 0);
+  const size = meta.size === undefined ? undefined : inB ? `${+(meta.size / 1e9).toPrecision(4)}B` : `${+(meta.size / 1e6).toPrecision(4)}M`;
+  const model = [meta.model, size].filter(Boolean).join(' ');
+  return [model, meta.algorithm, meta.dataset].filter(Boolean).join(', ');
+}

@@ -1,0 +1,137 @@
+/**
+ * Where the line readers put what they parse: step → key → value, with the two ways a log's steps go wrong
+ * counted as they happen. A resumed run writes steps again (verl's file logger reopens its file, a console
+ * log is appended to); the later write wins. A log merged from several files can have steps out of order;
+ * the points are sorted later (`toSeries`). Each gives one warning per file, not one per line.
+ */
+import type { Warnings } from '../util/warnings.ts';
+import { isCandidateKey } from './choose-keys.ts';
+import { IssueCounter } from './issues.ts';
+import type { RawRun, StepMetrics } from './types.ts';
+
+/** Above this many distinct keys the filter stops remembering its answers (a log with a new key per line). */
+const MAX_CACHED_KEYS = 100_000;
+
+/**
+ * A copy of a string that shares no memory with the text it was cut from. A key sliced out of a line is a
+ * view into the whole decoded chunk (1 MiB); kept in a step's map, it would keep that chunk alive, and a
+ * large log would stay in memory chunk by chunk.
+ */
+export function detachString(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
+/**
+ * Which keys a reader keeps: those the default key choice could pick (`isCandidateKey`) and the user's own.
+ * Remembers every key it was asked about, so messages can still list what the log had.
+ *
+ * @example
+ * const keep = new KeyFilter(['my/acc']); [keep.has('actor/entropy'), keep.has('my/acc'), keep.has('perf/mfu')] // => [true, true, false]
+ */
+export class KeyFilter {
+  private readonly answers = new Map<string, boolean>();
+  private readonly extra: Set<string>;
+
+  /** @param extra keys kept whatever they are (the user's `--entropy`, `--metric`, `--step`) */
+  constructor(extra: Iterable<string | undefined> = []) {
+    this.extra = new Set([...extra].filter((k): k is string => k !== undefined));
+  }
+
+  has(key: string): boolean {
+    let answer = this.answers.get(key);
+    if (answer === undefined) {
+      answer = this.extra.has(key) || isCandidateKey(key);
+      if (this.answers.size < MAX_CACHED_KEYS) this.answers.set(detachString(key), answer);
+    }
+    return answer;
+  }
+
+  /** Every key asked about (up to the cache limit). */
+  seen(): Set<string> {
+    return new Set(this.answers.keys());
+  }
+}
+
+/**
+ * Collects a run's steps from records (a line, a row), counting steps written again and steps that come
+ * after a larger one. Use: `record(step, line)` once per record, then `set(key, value)` for its values.
+ *
+ * @example
+ * const w = new StepWriter('a.log'); w.record(2, 1); w.set('h', 0.5); w.record(1, 2); w.set('h', 0.6);
+ * w.steps() // => Map { 2 => Map { 'h' => 0.5 }, 1 => Map { 'h' => 0.6 } }, and one out-of-order warning on report()
+ */
+export class StepWriter {
+  private readonly map: RawRun['steps'] = new Map();
+  private current: StepMetrics | undefined;
+  private currentStep = 0;
+  private currentLine = 0;
+  private maxStep = -Infinity;
+  private readonly rewritten = new Set<number>();
+  /** Key as read → the key stored (a detached copy), or `''` for a key the filter drops; one lookup per value. */
+  private readonly names = new Map<string, string>();
+  private readonly rewrites: IssueCounter;
+  private readonly outOfOrder: IssueCounter;
+
+  /**
+   * @param source the file, named in warnings
+   * @param keep keeps only the keys it has; default: every key
+   */
+  constructor(
+    source: string,
+    private readonly keep?: KeyFilter,
+  ) {
+    this.rewrites = new IssueCounter(source, 'steps written more than once');
+    this.outOfOrder = new IssueCounter(source, 'steps out of order');
+  }
+
+  /** Starts a record of `step`, read at 1-based `line`; the step exists from now on even with no value. */
+  record(step: number, line: number): void {
+    let metrics = this.map.get(step);
+    if (!metrics) {
+      if (step < this.maxStep) this.outOfOrder.add(line, `step ${step} after step ${this.maxStep}`);
+      metrics = new Map();
+      this.map.set(step, metrics);
+    }
+    if (step > this.maxStep) this.maxStep = step;
+    this.current = metrics;
+    this.currentStep = step;
+    this.currentLine = line;
+  }
+
+  /** Sets a value of the current record; a key the step already has is replaced (the later write wins). */
+  set(key: string, value: number): void {
+    let name = this.names.get(key);
+    if (name === undefined) {
+      name = this.keep && !this.keep.has(key) ? '' : detachString(key);
+      if (this.names.size < MAX_CACHED_KEYS) this.names.set(name || detachString(key), name);
+    }
+    const metrics = this.current;
+    if (name === '' || !metrics) return;
+    const before = metrics.size;
+    metrics.set(name, value);
+    // Same size after a set: the key was there already. Two lines of one step with other keys (verl prints
+    // validation and training apart) are not a rewrite.
+    if (metrics.size === before && !this.rewritten.has(this.currentStep)) {
+      this.rewritten.add(this.currentStep);
+      this.rewrites.add(this.currentLine, `step ${this.currentStep}`);
+    }
+  }
+
+  /** Emits the warnings (none when the steps were clean). */
+  report(warnings: Warnings | undefined): void {
+    this.rewrites.report(warnings, '(a resumed run?): the later values kept');
+    this.outOfOrder.report(warnings, '(sorted by step)');
+  }
+
+  /** The steps as `RawRun` holds them: step → key → value, steps in first-seen order. */
+  steps(): RawRun['steps'] {
+    return this.map;
+  }
+
+  /** The run: its steps, and every key seen when a filter dropped some. */
+  run(id: string, source: string, format: RawRun['format']): RawRun {
+    const run: RawRun = { id, source, format, steps: this.map };
+    if (this.keep) run.allKeys = this.keep.seen();
+    return run;
+  }
+}
