@@ -6,12 +6,14 @@ import { benchFit } from './fit.ts';
 import { benchLaws } from './fit-laws.ts';
 import { benchHarness } from './harness.ts';
 import { benchIngest } from './ingest.ts';
+import { benchReport } from './report.ts';
 
 const benches: Record<string, () => Promise<string[]>> = {
   fit: benchFit,
   laws: () => benchLaws(),
   harness: benchHarness,
   ingest: benchIngest,
+  report: () => benchReport(),
 };
 
 const only = process.argv.slice(2);
