@@ -2,14 +2,16 @@
  * TensorBoard event files (`events.out.tfevents.*`), as torch's `SummaryWriter` (verl, OpenRLHF,
  * transformers), tensorboardX, tensorboard's own writer and TF2 write them. Tags are the raw keys.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { inputError } from '../util/errors.ts';
 import type { Warnings } from '../util/warnings.ts';
 import { setMetric } from './issues.ts';
 import { emptyRun, io, nameFromFolder, nameFromPath, type FormatReader } from './reader.ts';
 import { decodeEvent } from './tf-event.ts';
-import { frameRecords, startsWithRecord } from './tfrecord.ts';
+import type { KeyFilter } from './step-writer.ts';
+import { frameRecords, frameRecordStream, startsWithRecord, type FrameEvent } from './tfrecord.ts';
 import type { RawRun } from './types.ts';
 
 const EVENT_FILE = /(^|\.)tfevents\./;
@@ -40,6 +42,8 @@ export interface EventFileOptions {
   source?: string;
   /** Collects one warning per kind of problem. Default: none. */
   warnings?: Warnings;
+  /** Keeps only the tags it has (see `KeyFilter`); the others are skipped, not stored. Default: every tag. */
+  keep?: KeyFilter;
 }
 
 /**
@@ -54,7 +58,29 @@ export interface EventFileOptions {
  * const steps = new Map(); parseEventFile(await readFile(file), steps); steps.get(3) // => Map { 'actor/entropy' => 0.5 }
  */
 export function parseEventFile(bytes: Uint8Array, steps: RawRun['steps'], options: EventFileOptions = {}): void {
-  const { source = '<bytes>', warnings } = options;
+  parseFrames(frameRecords(bytes), bytes.length, steps, options);
+}
+
+/**
+ * `parseEventFile` on a file, read in 1 MiB chunks: memory stays at one chunk (or the largest record) plus
+ * the values kept, whatever the file size.
+ *
+ * @example
+ * const steps = new Map(); readEventFile('run/events.out.tfevents.1700000000.host', steps); steps.size // => steps read
+ */
+export function readEventFile(path: string, steps: RawRun['steps'], options: EventFileOptions = {}): void {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    parseFrames(frameRecordStream(size, (into, at) => readSync(fd, into, 0, into.length, at)), size, steps, { ...options, source: options.source ?? path });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The body of `parseEventFile` over the frames of a file of `size` bytes. */
+function parseFrames(frames: Iterable<FrameEvent>, size: number, steps: RawRun['steps'], options: EventFileOptions): void {
+  const { source = '<bytes>', warnings, keep } = options;
   const plugins = new Map<string, string>();
   const badCrc = new OffsetIssues();
   const garbage = new OffsetIssues();
@@ -62,14 +88,14 @@ export function parseEventFile(bytes: Uint8Array, steps: RawRun['steps'], option
   const nonFinite = new OffsetIssues();
   let records = 0;
   let skippedBytes = 0;
-  for (const frame of frameRecords(bytes)) {
+  for (const frame of frames) {
     if (frame.kind === 'truncated') {
       warnings?.warn(
         `${source}@${frame.offset}: last record cut short (${frame.bytes} bytes) ignored; the ${records} whole records before it were read`,
       );
     } else if (frame.kind === 'bad-data-crc') badCrc.add(frame.offset);
     else if (frame.kind === 'garbage') {
-      if (frame.offset === 0 && frame.bytes === bytes.length) {
+      if (frame.offset === 0 && frame.bytes === size) {
         inputError('not a TensorBoard event file (no record with a valid checksum)', { file: source, offset: 0 });
       }
       garbage.add(frame.offset);
@@ -84,8 +110,9 @@ export function parseEventFile(bytes: Uint8Array, steps: RawRun['steps'], option
         continue;
       }
       for (const { tag, value } of event.scalars) {
-        if (Number.isFinite(value)) setMetric(steps, event.step, tag, value);
-        else nonFinite.add(frame.offset, `${tag} at step ${event.step}`);
+        // Non-finite values are counted whether their tag is kept or not, so warnings do not depend on the filter.
+        if (!Number.isFinite(value)) nonFinite.add(frame.offset, `${tag} at step ${event.step}`);
+        else if (!keep || keep.has(tag)) setMetric(steps, event.step, tag, value);
       }
     }
   }
@@ -123,9 +150,10 @@ async function runFolders(dir: string, depth = 0): Promise<string[]> {
 }
 
 /** Reads event files, oldest first, into one run: a restarted run's later file wins where steps overlap. */
-async function readRun(files: string[], id: string, source: string, warnings?: Warnings): Promise<RawRun> {
+async function readRun(files: string[], id: string, source: string, warnings?: Warnings, keep?: KeyFilter): Promise<RawRun> {
   const run = emptyRun(id, source, 'tensorboard');
-  for (const file of files) parseEventFile(await io(file, () => readFile(file)), run.steps, { source: file, warnings });
+  for (const file of files) await io(file, async () => readEventFile(file, run.steps, { source: file, warnings, keep }));
+  if (keep) run.allKeys = keep.seen();
   return run;
 }
 
@@ -135,28 +163,30 @@ export interface TensorBoardOptions {
   id?: string;
   /** Collects warnings. Default: none. */
   warnings?: Warnings;
+  /** Keeps only the tags it has (see `KeyFilter`), so a large file costs little memory. Default: every tag. */
+  keep?: KeyFilter;
 }
 
 /**
  * Reads a TensorBoard event file, a run folder (all its event files merged, oldest first, so a restart's
  * values win) or a log folder with run folders below it (one run each, named by their path below it). The
  * search stops at the first folder with event files on each path, so the sub-folders torch's `add_scalars`
- * makes inside a run folder are not read. Each event file is read whole. Throws an `InputError` when a
+ * makes inside a run folder are not read. Each event file is streamed in chunks. Throws an `InputError` when a
  * folder holds no event file.
  *
  * @example
  * (await loadTensorBoard('tensorboard_log/proj/exp1')).map((r) => r.id) // => ['exp1']
  */
 export async function loadTensorBoard(path: string, options: TensorBoardOptions = {}): Promise<RawRun[]> {
-  const { id, warnings } = options;
-  if (!(await io(path, () => stat(path))).isDirectory()) return [await readRun([path], id ?? nameFromFolder(path), path, warnings)];
+  const { id, warnings, keep } = options;
+  if (!(await io(path, () => stat(path))).isDirectory()) return [await readRun([path], id ?? nameFromFolder(path), path, warnings, keep)];
   const folders = await runFolders(path);
   if (folders.length === 0) inputError('no TensorBoard event files (events.out.tfevents.*) found', { file: path });
   const runs: RawRun[] = [];
   for (const folder of folders) {
     const files = (await eventFilesIn(folder)).map((name) => join(folder, name));
     const name = folder === path ? nameFromPath(path) : relative(path, folder).split('\\').join('/');
-    runs.push(await readRun(files, folders.length === 1 && id !== undefined ? id : name, folder, warnings));
+    runs.push(await readRun(files, folders.length === 1 && id !== undefined ? id : name, folder, warnings, keep));
   }
   return runs;
 }
@@ -172,5 +202,6 @@ export const tensorboardReader: FormatReader = {
       return false;
     }
   },
-  load: (path, { id, warnings }) => loadTensorBoard(path, { id, warnings }),
+  // `loadLog` passes a file's `keep` filter along with these options.
+  load: (path, options) => loadTensorBoard(path, { id: options.id, warnings: options.warnings, keep: (options as { keep?: KeyFilter }).keep }),
 };

@@ -35,25 +35,118 @@ export type FrameEvent =
   /** A last record cut short (a live run mid-write, a copy of one): its bytes are ignored. */
   | { kind: 'truncated'; offset: number; bytes: number };
 
-/** Reads the u64 length at `p` as a number; lengths past 2^53 are reported as `Infinity` (never a real record). */
-function lengthAt(view: DataView, p: number): number {
-  const lo = view.getUint32(p, true);
-  const hi = view.getUint32(p + 4, true);
+/**
+ * A window onto the bytes of a file (or of an array): `ensure(p, n)` makes file bytes `p .. p+n` present in
+ * `buf` at `p - base`, reading more and dropping what lies before `p` as needed. Memory: one buffer of
+ * `chunkBytes`, grown only for a record larger than that. Views into `buf` stay valid until the next `ensure`.
+ */
+class ByteWindow {
+  buf: Uint8Array;
+  view: DataView;
+  /** File offset of `buf[0]`. */
+  base = 0;
+  /** Valid bytes in `buf`. */
+  len: number;
+
+  /**
+   * @param initial the whole content (no `read`) or an empty buffer of the chunk size
+   * @param size the file size (bytes past it are never asked for, so a bogus length costs no read)
+   * @param read fills `into` from file offset `position`, returns the bytes read (0 at the end); absent for an array
+   */
+  constructor(
+    initial: Uint8Array,
+    readonly size = initial.length,
+    private readonly read?: (into: Uint8Array, position: number) => number,
+  ) {
+    this.buf = initial;
+    this.view = new DataView(initial.buffer, initial.byteOffset, initial.byteLength);
+    this.len = read ? 0 : initial.length;
+  }
+
+  /** True if file bytes `p .. p+n` are (now) in the window; false if the file ends before `p + n`. */
+  ensure(p: number, n: number): boolean {
+    const need = p + n - this.base;
+    if (need <= this.len) return true;
+    if (p + n > this.size || !this.read) return false;
+    const keepFrom = Math.min(p - this.base, this.len);
+    if (keepFrom > 0) {
+      this.buf.copyWithin(0, keepFrom, this.len);
+      this.base += keepFrom;
+      this.len -= keepFrom;
+    }
+    const want = p + n - this.base;
+    if (want > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(want, this.buf.length * 2));
+      grown.set(this.buf.subarray(0, this.len));
+      this.buf = grown;
+      this.view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
+    }
+    while (this.len < want) {
+      const got = this.read(this.buf.subarray(this.len), this.base + this.len);
+      if (got === 0) return false; // the file shrank since its size was taken
+      this.len += got;
+    }
+    return true;
+  }
+
+  /** Bytes of the file from `p` to its end. */
+  endFrom(p: number): number {
+    return this.size - p;
+  }
+}
+
+/** Reads the u64 length at file offset `p` (present in the window); lengths past 2^53 are `Infinity` (never a real record). */
+function lengthAt(w: ByteWindow, p: number): number {
+  const lo = w.view.getUint32(p - w.base, true);
+  const hi = w.view.getUint32(p - w.base + 4, true);
   return hi < 0x200000 ? hi * 0x100000000 + lo : Infinity;
 }
 
-/** True if the 12 bytes at `p` are a header whose length checksum is right. */
-function headerChecks(bytes: Uint8Array, view: DataView, p: number): boolean {
-  return maskedCrc32c(bytes.subarray(p, p + 8)) === view.getUint32(p + 8, true);
+/** True if the 12 bytes at `p` (present in the window) are a header whose length checksum is right. */
+function headerChecks(w: ByteWindow, p: number): boolean {
+  const i = p - w.base;
+  return maskedCrc32c(w.buf.subarray(i, i + 8)) === w.view.getUint32(i + 8, true);
 }
 
 /** True if a whole record with both checksums right starts at `p`. */
-function recordChecks(bytes: Uint8Array, view: DataView, p: number): boolean {
-  if (p + HEADER_BYTES > bytes.length || !headerChecks(bytes, view, p)) return false;
-  const length = lengthAt(view, p);
-  const end = p + HEADER_BYTES + length;
-  if (end + FOOTER_BYTES > bytes.length) return false;
-  return maskedCrc32c(bytes.subarray(p + HEADER_BYTES, end)) === view.getUint32(end, true);
+function recordChecks(w: ByteWindow, p: number): boolean {
+  if (!w.ensure(p, HEADER_BYTES) || !headerChecks(w, p)) return false;
+  const length = lengthAt(w, p);
+  if (!w.ensure(p, HEADER_BYTES + length + FOOTER_BYTES)) return false;
+  const i = p - w.base;
+  const end = i + HEADER_BYTES + length;
+  return maskedCrc32c(w.buf.subarray(i + HEADER_BYTES, end)) === w.view.getUint32(end, true);
+}
+
+/** The framing of `frameRecords`, over a window onto an array or a file. */
+function* frameWindow(w: ByteWindow): Generator<FrameEvent> {
+  let p = 0;
+  while (w.ensure(p, 1)) {
+    if (!w.ensure(p, HEADER_BYTES)) {
+      yield { kind: 'truncated', offset: p, bytes: w.endFrom(p) };
+      return;
+    }
+    if (!headerChecks(w, p)) {
+      // The search can read far ahead (a header that checks by chance claims any length); the window
+      // slides with it, so the bytes in between are counted, not kept.
+      let q = p + 1;
+      while (w.ensure(q, 1) && !recordChecks(w, q)) q++;
+      yield { kind: 'garbage', offset: p, bytes: q - p };
+      p = q;
+      continue;
+    }
+    const length = lengthAt(w, p);
+    if (!w.ensure(p, HEADER_BYTES + length + FOOTER_BYTES)) {
+      yield { kind: 'truncated', offset: p, bytes: w.endFrom(p) };
+      return;
+    }
+    const i = p - w.base;
+    const end = i + HEADER_BYTES + length;
+    const data = w.buf.subarray(i + HEADER_BYTES, end);
+    if (maskedCrc32c(data) === w.view.getUint32(end, true)) yield { kind: 'record', offset: p, data };
+    else yield { kind: 'bad-data-crc', offset: p, length };
+    p += HEADER_BYTES + length + FOOTER_BYTES;
+  }
 }
 
 /**
@@ -67,32 +160,32 @@ function recordChecks(bytes: Uint8Array, view: DataView, p: number): boolean {
  * [...frameRecords(bytes)].filter((e) => e.kind === 'record').length // => number of whole records
  */
 export function* frameRecords(bytes: Uint8Array): Generator<FrameEvent> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = bytes.length;
-  let p = 0;
-  while (p < n) {
-    if (p + HEADER_BYTES > n) {
-      yield { kind: 'truncated', offset: p, bytes: n - p };
-      return;
-    }
-    if (!headerChecks(bytes, view, p)) {
-      let q = p + 1;
-      while (q < n && !recordChecks(bytes, view, q)) q++;
-      yield { kind: 'garbage', offset: p, bytes: q - p };
-      p = q;
-      continue;
-    }
-    const length = lengthAt(view, p);
-    const end = p + HEADER_BYTES + length;
-    if (end + FOOTER_BYTES > n) {
-      yield { kind: 'truncated', offset: p, bytes: n - p };
-      return;
-    }
-    const data = bytes.subarray(p + HEADER_BYTES, end);
-    if (maskedCrc32c(data) === view.getUint32(end, true)) yield { kind: 'record', offset: p, data };
-    else yield { kind: 'bad-data-crc', offset: p, length };
-    p = end + FOOTER_BYTES;
-  }
+  yield* frameWindow(new ByteWindow(bytes));
+}
+
+/** Options of `frameRecordStream`. */
+export interface FrameStreamOptions {
+  /** Bytes read at a time; a larger record grows the buffer to fit it. Default: 1 MiB. */
+  chunkBytes?: number;
+}
+
+/**
+ * `frameRecords` over a file of `size` bytes read in chunks through `read(into, position)` (e.g. `fs.readSync`
+ * on an open file), so memory stays at one chunk (or the largest record) whatever the file size. Same events, same
+ * offsets; a record's `data` is a view into the reused buffer, valid only until the next event is asked for.
+ *
+ * @example
+ * const fd = openSync(path, 'r');
+ * for (const e of frameRecordStream(fstatSync(fd).size, (into, at) => readSync(fd, into, 0, into.length, at))) if (e.kind === 'record') decode(e.data);
+ */
+export function* frameRecordStream(
+  size: number,
+  read: (into: Uint8Array, position: number) => number,
+  options: FrameStreamOptions = {},
+): Generator<FrameEvent> {
+  const { chunkBytes = 1 << 20 } = options;
+  // A Buffer, so the CRC of a subarray needs no wrapper view.
+  yield* frameWindow(new ByteWindow(Buffer.allocUnsafe(Math.max(chunkBytes, HEADER_BYTES + FOOTER_BYTES)), size, read));
 }
 
 /**
@@ -104,5 +197,5 @@ export function* frameRecords(bytes: Uint8Array): Generator<FrameEvent> {
  */
 export function startsWithRecord(head: Uint8Array): boolean {
   if (head.length < HEADER_BYTES) return false;
-  return headerChecks(head, new DataView(head.buffer, head.byteOffset, head.byteLength), 0);
+  return headerChecks(new ByteWindow(head), 0);
 }
