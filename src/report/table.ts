@@ -1,4 +1,4 @@
-/** The overview table: one row per run with its fit, ceiling and forecast errors. */
+/** The overview table: one row per run with its fit, ceiling, forecast errors and what the run is. */
 import { escapeHtml } from './escape.ts';
 import { fmt, interval, MISSING, pm, sortKey } from './format.ts';
 import type { ReportRun } from './types.ts';
@@ -40,6 +40,20 @@ const FORECAST_COLUMNS: Column[] = [
   { header: 'forecast final error', numeric: true, cell: (r) => num(finalError(r)) },
 ];
 
+/** Billions of parameters as people write them: 7B, 0.5B, 125M. */
+function sizeText(size: number | undefined): string {
+  if (size === undefined) return MISSING;
+  return size >= 1e9 ? `${+(size / 1e9).toPrecision(3)}B` : `${+(size / 1e6).toPrecision(3)}M`;
+}
+
+/** What each run is, where known (inferred from names and configs, or given by a manifest or flags). */
+const META_COLUMNS: Column[] = [
+  { header: 'model', numeric: false, cell: (r) => text(r.info.model ?? MISSING) },
+  { header: 'size', numeric: true, cell: (r) => num(r.info.size, sizeText(r.info.size)) },
+  { header: 'algorithm', numeric: false, cell: (r) => text(r.info.algorithm ?? MISSING) },
+  { header: 'dataset', numeric: false, cell: (r) => text(r.info.dataset ?? MISSING) },
+];
+
 const ID_COLUMNS: Column[] = [
   { header: 'run', numeric: false, cell: (r) => text(r.info.id) },
   { header: 'format', numeric: false, cell: (r) => text(r.info.format) },
@@ -64,7 +78,9 @@ function td(column: Column, index: number, run: ReportRun): string {
  */
 export function runTableHtml(runs: readonly ReportRun[]): string {
   const hasForecast = runs.some((r) => r.forecast);
-  const columns = [...ID_COLUMNS, ...FIT_COLUMNS, ...(hasForecast ? FORECAST_COLUMNS : [])];
+  // Metadata columns come last so that the other columns keep their indices (links and sorts use them).
+  const hasMeta = runs.some((r) => r.info.model ?? r.info.size ?? r.info.algorithm ?? r.info.dataset);
+  const columns = [...ID_COLUMNS, ...FIT_COLUMNS, ...(hasForecast ? FORECAST_COLUMNS : []), ...(hasMeta ? META_COLUMNS : [])];
   const head = columns
     .map((c, i) => `<th data-col="${i}"${c.numeric ? ' data-numeric="1" class="num"' : ''} tabindex="0">${escapeHtml(c.header)}</th>`)
     .join('');
@@ -81,6 +97,8 @@ export function runTableHtml(runs: readonly ReportRun[]): string {
     }
     const forecastStart = fitStart + FIT_COLUMNS.length;
     if (hasForecast) cells.push(...FORECAST_COLUMNS.map((c, i) => td(c, forecastStart + i, run)));
+    const metaStart = forecastStart + (hasForecast ? FORECAST_COLUMNS.length : 0);
+    if (hasMeta) cells.push(...META_COLUMNS.map((c, i) => td(c, metaStart + i, run)));
     return `<tr data-run="${index}">${cells.join('')}</tr>`;
   });
   return `<table id="runs"><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;

@@ -95,3 +95,20 @@ test('refreshSeconds adds a meta refresh; a bad period is a usage error', () => 
     message: 'invalid refreshSeconds: NaN (expected a positive number)',
   });
 });
+
+test('the run table shows model, size, algorithm and dataset where known, escaped, after the other columns', () => {
+  const known = syntheticRun('qwen-7b-grpo');
+  Object.assign(known.info, { model: '<b>qwen2.5</b>', size: 7e9, algorithm: 'grpo', dataset: 'gsm8k' });
+  const small = syntheticRun('tiny');
+  Object.assign(small.info, { size: 5e8 });
+  const html = markupOnly(renderReport({ runs: [known, small], warnings: [] }));
+  const headers = [...html.matchAll(/<th data-col="(\d+)"[^>]*>([^<]*)<\/th>/g)].map((m) => m[2]);
+  assert.deepEqual(headers.slice(-4), ['model', 'size', 'algorithm', 'dataset']);
+  assert.equal(headers[0], 'run');
+  assert.equal(html.includes('&lt;b&gt;qwen2.5&lt;/b&gt;'), true);
+  assert.match(html, />7B<\/td>/);
+  assert.match(html, />500M<\/td>/);
+  // Without any metadata the columns are left out.
+  const bare = markupOnly(renderReport({ runs: [syntheticRun('plain')], warnings: [] }));
+  assert.equal(/<th[^>]*>model<\/th>/.test(bare), false);
+});
