@@ -1,5 +1,5 @@
 import { binding, grid1d, linearWorkgroup, main1d, type Kernel, type KernelLimits } from '../kernel.ts';
-import type { AttnSpec } from './attention.ts';
+import { headPositionWgsl, type AttnSpec } from './attention.ts';
 
 /**
  * Second half of the attention backward pass, one invocation per (batch, head, key j), so each writes
@@ -15,10 +15,7 @@ ${binding(2, 'dO', 'read')}
 ${binding(3, 'dS', 'read')}
 ${binding(4, 'dqkv', 'read_write')}
 ${main1d(wg)}
-  if (idx >= ${B * H * T}u) { return; }
-  let j = idx % ${T}u;
-  let h = (idx / ${T}u) % ${H}u;
-  let b = idx / ${H * T}u;
+${headPositionWgsl({ B, T, H, D }, 'j')}
   let k = (b * ${T}u + j) * ${3 * D}u + ${D}u + h * ${hd}u;
   let v = k + ${D}u;
   for (var c = 0u; c < ${hd}u; c++) { dqkv[k + c] = 0.0; dqkv[v + c] = 0.0; }

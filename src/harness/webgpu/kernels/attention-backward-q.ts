@@ -1,5 +1,5 @@
 import { f32Lit, binding, grid1d, linearWorkgroup, main1d, type Kernel, type KernelLimits } from '../kernel.ts';
-import type { AttnSpec } from './attention.ts';
+import { headPositionWgsl, type AttnSpec } from './attention.ts';
 
 /**
  * First half of the attention backward pass, one invocation per (batch, head, query i):
@@ -15,10 +15,7 @@ ${binding(2, 'dO', 'read')}
 ${binding(3, 'dS', 'read_write')}
 ${binding(4, 'dqkv', 'read_write')}
 ${main1d(wg)}
-  if (idx >= ${B * H * T}u) { return; }
-  let i = idx % ${T}u;
-  let h = (idx / ${T}u) % ${H}u;
-  let b = idx / ${H * T}u;
+${headPositionWgsl({ B, T, H, D }, 'i')}
   let q = (b * ${T}u + i) * ${3 * D}u + h * ${hd}u;
   let go = (b * ${T}u + i) * ${D}u + h * ${hd}u;
   let p = idx * ${T}u;

@@ -4,6 +4,18 @@ import { f32Lit, binding, grid1d, linearWorkgroup, main1d, type Kernel, type Ker
 export interface AttnSpec { B: number; T: number; H: number; D: number }
 
 /**
+ * The WGSL prologue of the attention kernels, which run one invocation per (batch, head, position):
+ * returns past the last one, then splits `idx` into `pos` (the position's name: i for a query, j for a
+ * key), head `h` and batch `b`.
+ */
+export function headPositionWgsl({ B, T, H }: AttnSpec, pos: string): string {
+  return `  if (idx >= ${B * H * T}u) { return; }
+  let ${pos} = idx % ${T}u;
+  let h = (idx / ${T}u) % ${H}u;
+  let b = idx / ${H * T}u;`;
+}
+
+/**
  * Causal multi-head attention, one invocation per (batch, head, query). qkv[B·T, 3D] holds q | k | v;
  * writes o[B·T, D] and the probabilities P[B, H, T, T] (zero above the diagonal). Softmax subtracts the
  * row maximum, as `cpu/ops.ts` does. Bindings: qkv, P, o.
@@ -15,10 +27,7 @@ ${binding(0, 'qkv', 'read')}
 ${binding(1, 'P', 'read_write')}
 ${binding(2, 'o', 'read_write')}
 ${main1d(wg)}
-  if (idx >= ${B * H * T}u) { return; }
-  let i = idx % ${T}u;
-  let h = (idx / ${T}u) % ${H}u;
-  let b = idx / ${H * T}u;
+${headPositionWgsl({ B, T, H, D }, 'i')}
   let q = (b * ${T}u + i) * ${3 * D}u + h * ${hd}u;
   let p = idx * ${T}u;
   var mx = -3.0e38;
