@@ -91,6 +91,14 @@ export function numberFlag(name: string, check: (x: number) => boolean = Number.
   };
 }
 
+/** A parser for a flag that must be a positive integer. */
+export const positiveInteger = (name: string) => numberFlag(name, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
+
+/** `--seed N`, the seed of a command's bootstrap (default 1), so that repeated runs agree exactly. */
+export function seedOption(): Option {
+  return new Option('--seed <n>', 'seed of the bootstrap').argParser(numberFlag('seed', Number.isInteger, 'an integer')).default(1);
+}
+
 /** Parses `--burn-in auto|none|N`. */
 export function parseBurnIn(value: string): 'auto' | 'none' | number {
   if (value === 'auto' || value === 'none') return value;

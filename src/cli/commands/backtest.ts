@@ -4,7 +4,7 @@ import { backtestJson } from '../../predict/backtest-json.ts';
 import { formatBacktest } from '../../predict/format.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { CliContext } from '../context.ts';
-import { numberFlag, parseBurnIn, readInputs, withInputFlags, type InputFlags } from '../options.ts';
+import { numberFlag, parseBurnIn, readInputs, seedOption, withInputFlags, type InputFlags } from '../options.ts';
 
 /** `entropy-law backtest <paths...>`: cut finished runs at fractions, forecast the rest, score the forecasts. */
 export function registerBacktest(program: Command, ctx: CliContext): void {
@@ -14,7 +14,7 @@ export function registerBacktest(program: Command, ctx: CliContext): void {
     .addOption(new Option('--mode <m>', 'forecast in time, or from the entropy observed later (the paper)').choices(['time', 'entropy']).default('time'))
     .option('--confidence <p>', 'level of the intervals whose coverage is scored', numberFlag('confidence', (x) => x > 0 && x < 1, 'a number in (0, 1)'), 0.9)
     .option('--burn-in <rule>', 'leading points to exclude: auto, none, or a count', parseBurnIn, 'auto')
-    .option('--seed <n>', 'seed of the bootstrap', numberFlag('seed', Number.isInteger, 'an integer'), 1)
+    .addOption(seedOption())
     .action(async (paths: string[], flags: InputFlags & { fractions?: number[]; mode: 'time' | 'entropy'; confidence: number; burnIn: 'auto' | 'none' | number; seed: number }) => {
       const dataset = await readInputs(paths, flags, ctx.warnings);
       const result = backtest(dataset.series, {

@@ -3,7 +3,7 @@ import { analyzeDataset, type RunAnalysis } from '../../predict/analyze.ts';
 import { num, pm, table } from '../format.ts';
 import { formatRunMeta } from '../../ingest/meta/resolve.ts';
 import { fitJson } from '../json.ts';
-import { numberFlag, readInputs, withInputFlags, type InputFlags } from '../options.ts';
+import { numberFlag, readInputs, seedOption, withInputFlags, type InputFlags } from '../options.ts';
 import type { CliContext } from '../context.ts';
 import { parseStart } from '../../fit/fit-columns.ts';
 import { compareLawsOnRuns, comparisonJson, comparisonTable, fitLawToRuns, lawFitJson, lawFitTable, parseLawList, type LawFlags } from './fit-laws.ts';
@@ -17,7 +17,7 @@ export function registerFit(program: Command, ctx: CliContext): void {
     .option('--start <values>', 'starting values, e.g. a=0.1,b=0.5', parseStart)
     .option('--robust', 'Huber loss by iteratively reweighted least squares, for outlying validation points')
     .option('--bootstrap <n>', 'seeded bootstrap intervals with n resamples', numberFlag('bootstrap', (x) => Number.isInteger(x) && x >= 10, 'an integer ≥ 10'))
-    .option('--seed <n>', 'seed of the bootstrap', numberFlag('seed', Number.isInteger, 'an integer'), 1)
+    .addOption(seedOption())
     .action(async (paths: string[], flags: InputFlags & LawFlags) => {
       const dataset = await readInputs(paths, flags, ctx.warnings);
       const laws = flags.law === undefined ? ['entropy-exp'] : parseLawList(flags.law);

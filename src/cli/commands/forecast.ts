@@ -3,7 +3,7 @@ import { formatForecast } from '../../predict/format.ts';
 import { forecastJson, forecastRun, type ForecastOptions } from '../../predict/forecast.ts';
 import { InputError } from '../../util/errors.ts';
 import type { CliContext } from '../context.ts';
-import { numberFlag, parseBurnIn, readInputs, withInputFlags, type InputFlags } from '../options.ts';
+import { numberFlag, parseBurnIn, readInputs, seedOption, withInputFlags, type InputFlags } from '../options.ts';
 
 export interface ForecastFlags extends InputFlags {
   at?: number;
@@ -24,7 +24,7 @@ export function withForecastFlags(command: Command): Command {
     .option('--confidence <p>', 'level of the forecast interval', numberFlag('confidence', (x) => x > 0 && x < 1, 'a number in (0, 1)'), 0.9)
     .option('--burn-in <rule>', 'leading points to exclude: auto, none, or a count', parseBurnIn, 'auto')
     .addOption(new Option('--entropy-model <m>', 'entropy-vs-step curve').choices(['auto', 'exponential', 'power']).default('auto'))
-    .option('--seed <n>', 'seed of the bootstrap', numberFlag('seed', Number.isInteger, 'an integer'), 1);
+    .addOption(seedOption());
 }
 
 /** The library options a set of forecast flags stands for. */

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { pretrain, TASK_NAMES, type TaskName } from '../../harness/index.ts';
 import type { DeviceName } from '../../harness/policy.ts';
 import type { CliContext } from '../context.ts';
-import { numberFlag } from '../options.ts';
+import { numberFlag, positiveInteger } from '../options.ts';
 
 interface PretrainFlags {
   task: TaskName;
@@ -14,8 +14,6 @@ interface PretrainFlags {
   target: number;
   json?: boolean;
 }
-
-const positiveInteger = (name: string) => numberFlag(name, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
 
 /**
  * `entropy-law pretrain --task add --device cpu --steps N --out DIR`: the supervised warm start of a small

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { analyzeDataset } from '../../predict/analyze.ts';
 import { renderFigures, writeReport, type FigureFormat } from '../../report/index.ts';
 import { fitTable } from './fit.ts';
-import { fractionOption, numberFlag, readInputs, withInputFlags, type InputFlags } from '../options.ts';
+import { fractionOption, numberFlag, positiveInteger, readInputs, withInputFlags, type InputFlags } from '../options.ts';
 import type { CliContext } from '../context.ts';
 
 interface ReportFlags extends InputFlags {
@@ -15,8 +15,6 @@ interface ReportFlags extends InputFlags {
   figureWidth: number;
   scale: number;
 }
-
-const positiveInteger = (name: string) => numberFlag(name, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
 
 /**
  * `entropy-law report <paths...>`: fit every run and write the self-contained HTML report, or with
