@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli/main.ts';
+import { cli } from './run-cli.ts';
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (t) => out.push(t), (t) => err.push(t));
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 // data/ holds synthetic runs made from known coefficients (scripts/make-sample-data.ts): two 7B runs that
 // share a = 0.30, b = 0.95 under different algorithms, and Qwen sizes 0.5B, 1.5B, 7B whose coefficients

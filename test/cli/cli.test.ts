@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli/main.ts';
+import { cli } from './run-cli.ts';
 import { assertClose, SHARED } from '../helpers.ts';
 
 const LOGS = `${SHARED}data/verl-console-logs/`;
@@ -12,14 +12,6 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const reference = JSON.parse(readFileSync(new URL('../fit/entropy-law-reference.json', import.meta.url), 'utf8')) as {
   cases: { name: string; a: number; b: number; stderr_a: number; ceiling: number; ceiling_stderr: number; t975: number }[];
 };
-
-/** Runs the CLI in-process; returns the exit code and what it printed. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (t) => out.push(t), (t) => err.push(t));
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 /** Runs the CLI as a real process, as a user's shell would. */
 function spawnCli(...argv: string[]) {

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { linearRegression } from 'simple-statistics';
-import { main } from '../../src/cli/main.ts';
+import { cli } from './run-cli.ts';
 import { parseLawList } from '../../src/cli/commands/fit-laws.ts';
 import { ingest } from '../../src/index.ts';
 import { assertClose, SHARED } from '../helpers.ts';
 
 const GEMMA = `${SHARED}data/verl-console-logs/gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log`;
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (t) => out.push(t), (t) => err.push(t));
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 describe('entropy-law fit --law', () => {
   it('entropy-linear equals an ordinary regression of R on H (simple-statistics)', async () => {

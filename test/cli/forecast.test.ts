@@ -3,21 +3,16 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli/main.ts';
+import { runCli } from './run-cli.ts';
 import { SHARED } from '../helpers.ts';
 
 const LOGS = `${SHARED}data/verl-console-logs/`;
 const GEMMA = `${LOGS}gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log`;
 
-async function cli(argv: string[], signal?: AbortSignal, out: string[] = []) {
-  const err: string[] = [];
-  const code = await main(argv, (t) => out.push(t), (t) => err.push(t), signal);
-  return { code, out, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 describe('entropy-law forecast', () => {
   it('prints the documented JSON per run', async () => {
-    const { code, stdout } = await cli(['forecast', LOGS, '--steps', '200', '--json']);
+    const { code, stdout } = await runCli(['forecast', LOGS, '--steps', '200', '--json']);
     assert.equal(code, 0);
     const { runs } = JSON.parse(stdout);
     assert.equal(runs.length, 3);
@@ -32,15 +27,15 @@ describe('entropy-law forecast', () => {
   });
 
   it('refuses --at together with --steps, and bad numbers', async () => {
-    assert.equal((await cli(['forecast', GEMMA, '--at', '500', '--steps', '10'])).code, 2);
-    assert.equal((await cli(['forecast', GEMMA, '--epsilon', '-1'])).code, 2);
-    assert.equal((await cli(['forecast', GEMMA, '--burn-in', 'some'])).code, 2);
+    assert.equal((await runCli(['forecast', GEMMA, '--at', '500', '--steps', '10'])).code, 2);
+    assert.equal((await runCli(['forecast', GEMMA, '--epsilon', '-1'])).code, 2);
+    assert.equal((await runCli(['forecast', GEMMA, '--burn-in', 'some'])).code, 2);
   });
 });
 
 describe('entropy-law backtest', () => {
   it('scores every cut and the paper protocol', async () => {
-    const { code, stdout } = await cli(['backtest', GEMMA, '--fractions', '0.3,0.6', '--mode', 'entropy', '--json']);
+    const { code, stdout } = await runCli(['backtest', GEMMA, '--fractions', '0.3,0.6', '--mode', 'entropy', '--json']);
     assert.equal(code, 0);
     const b = JSON.parse(stdout);
     assert.equal(b.runs[0].backtest.length, 2);
@@ -58,7 +53,7 @@ describe('entropy-law watch', () => {
     writeFileSync(file, '');
     const stop = new AbortController();
     const outputs: string[] = [];
-    const run = cli(['watch', file, '--json', '--poll-ms', '20', '--burn-in', 'none'], stop.signal, outputs);
+    const run = runCli(['watch', file, '--json', '--poll-ms', '20', '--burn-in', 'none'], { signal: stop.signal, out: outputs });
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     for (const line of lines) {
       // Write each line in two halves: the watcher must never read the first half as data.

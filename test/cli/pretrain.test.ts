@@ -3,15 +3,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli/main.ts';
+import { cli } from './run-cli.ts';
 import { loadCheckpoint } from '../../src/harness/index.ts';
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (t) => out.push(t), (t) => err.push(t));
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 describe('entropy-law pretrain', () => {
   it('trains a few steps on the CPU and writes a checkpoint and a JSONL log', async () => {
