@@ -101,9 +101,12 @@ class Reader {
     this.pos++;
     const entries = new Map<string, PyValue>();
     while (!this.eat('}')) {
+      const start = this.pos;
       const key = this.value(depth + 1);
+      // A key that is not a string is named as Python wrote it (`inf`, `1.0`, `True`), not as JavaScript would print its value.
+      const name = typeof key === 'string' ? key : this.text.slice(start, this.pos).trim();
       if (!this.eat(':')) this.fail('expected :');
-      entries.set(typeof key === 'string' ? key : String(key), this.value(depth + 1));
+      entries.set(name, this.value(depth + 1));
       if (!this.eat(',') && (this.skipSpace(), this.text[this.pos] !== '}')) this.fail('expected , or }');
     }
     return entries;

@@ -73,6 +73,8 @@ describe('Python literal reprs', () => {
     assert.equal(value.get('i'), 1000);
     // Unknown escapes keep their backslash, as in Python.
     assert.equal(parsePythonLiteral("'p\\licy'").value, 'p\\licy');
+    // Keys that are not strings are named as written (Python's str of the key), not as JavaScript prints the value.
+    assert.deepEqual([...(parsePythonLiteral('{inf: 1, 1.0: 2, True: 3, 7: 4}').value as Map<string, number>).keys()], ['inf', '1.0', 'True', '7']);
   });
 
   test('anything else is a PySyntaxError with a position, never evaluated', () => {
