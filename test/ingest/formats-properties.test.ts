@@ -59,9 +59,10 @@ function assertFromText(runs: RawRun[], text: string): void {
       for (const [key, value] of metrics) {
         assert.ok(Number.isFinite(value), `${key} = ${value}`);
         assert.ok(numbers.has(value) || numbers.has(Math.abs(value)), `${key} = ${value} not in the input`);
-        // A key may be written with escapes (`\n` in JSON or a Python repr).
+        // A key may be written with escapes (`\n` in JSON, `\'` in a Python repr).
         for (const part of key.split('/')) {
-          assert.ok(text.includes(part) || text.includes(JSON.stringify(part).slice(1, -1)), `key ${key} not in the input`);
+          const written = [part, JSON.stringify(part).slice(1, -1), part.replace(/['"\\]/g, '\\$&')];
+          assert.ok(written.some((w) => text.includes(w)), `key ${key} not in the input`);
         }
       }
     }
