@@ -50,6 +50,18 @@ function numbersIn(text: string): Set<number> {
   return out;
 }
 
+const ESCAPED: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };
+/** The text with JSON and Python string escapes replaced by the characters they stand for, and CSV's `""` by `"`. */
+function unescaped(text: string): string[] {
+  const code = (hex: string, m: string) => (Number.parseInt(hex, 16) <= 0x10ffff ? String.fromCodePoint(Number.parseInt(hex, 16)) : m);
+  return [
+    text.replace(/\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))/g, (m, x?: string, u?: string, U?: string, c?: string) =>
+      c !== undefined ? (ESCAPED[c] ?? c) : code((x ?? u ?? U)!, m),
+    ),
+    text.replaceAll('""', '"'),
+  ];
+}
+
 /** Asserts every point of the runs comes from the text. */
 function assertFromText(runs: RawRun[], text: string): void {
   const numbers = numbersIn(text);
@@ -59,10 +71,9 @@ function assertFromText(runs: RawRun[], text: string): void {
       for (const [key, value] of metrics) {
         assert.ok(Number.isFinite(value), `${key} = ${value}`);
         assert.ok(numbers.has(value) || numbers.has(Math.abs(value)), `${key} = ${value} not in the input`);
-        // A key may be written with escapes (`\n` in JSON, `\'` in a Python repr).
+        // A key may be written with escapes (`\n` or `\u00e9` in JSON, `\'` or `\v` in a Python repr, `""` in CSV).
         for (const part of key.split('/')) {
-          const written = [part, JSON.stringify(part).slice(1, -1), part.replace(/['"\\]/g, '\\$&')];
-          assert.ok(written.some((w) => text.includes(w)), `key ${key} not in the input`);
+          assert.ok([text, ...unescaped(text)].some((t) => t.includes(part)), `key ${JSON.stringify(key)} not in the input`);
         }
       }
     }
