@@ -70,6 +70,7 @@ function metricFrom(metricKeys: string[], metricKind: MetricKind): Omit<KeyChoic
 
 /** Every key the run recorded at some step. */
 export function runKeys(run: RawRun): Set<string> {
+  if (run.table) return run.table.keys();
   const keys = new Set<string>();
   for (const metrics of run.steps.values()) for (const key of metrics.keys()) keys.add(key);
   return keys;

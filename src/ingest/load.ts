@@ -149,7 +149,7 @@ export async function ingest(paths: string[], options: IngestOptions = {}): Prom
         continue;
       }
       const id = uniqueId(raw.id, taken, raw.source, warnings);
-      const s = toSeries({ ...raw, id }, choice);
+      const s = toSeries(raw, choice, id);
       if (s.step.length === 0) {
         warnings.warn(`${raw.source}: run '${id}' has no step with both ${choice.entropyKey} and ${choice.metric}; left out`);
         continue;

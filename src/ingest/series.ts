@@ -9,9 +9,20 @@ import type { KeyChoice, RawRun, RunSeries } from './types.ts';
  * toSeries(run, { entropyKey: 'actor/entropy', metric: 'acc', metricKeys: ['acc'], metricKind: 'user' })
  * // => { run: 'r1', step: Float64Array [0, 10], entropy: Float64Array [...], metric: Float64Array [...] }
  */
-export function toSeries(run: RawRun, choice: KeyChoice): RunSeries {
+export function toSeries(run: RawRun, choice: KeyChoice, id = run.id): RunSeries {
   const points: Array<[step: number, entropy: number, metric: number]> = [];
-  for (const [step, metrics] of run.steps) {
+  if (run.table) {
+    const m = choice.metricKeys.length;
+    run.table.forEachRow([choice.entropyKey, ...choice.metricKeys], (step, values) => {
+      if (values[0] === undefined) return;
+      let sum = 0;
+      for (let k = 1; k <= m; k++) {
+        if (values[k] === undefined) return;
+        sum += values[k]!;
+      }
+      points.push([step, values[0], sum / m]);
+    });
+  } else for (const [step, metrics] of run.steps) {
     const entropy = metrics.get(choice.entropyKey);
     if (entropy === undefined) continue;
     let sum = 0;
@@ -28,7 +39,7 @@ export function toSeries(run: RawRun, choice: KeyChoice): RunSeries {
   }
   points.sort((a, b) => a[0] - b[0]);
   return {
-    run: run.id,
+    run: id,
     step: Float64Array.from(points, (p) => p[0]),
     entropy: Float64Array.from(points, (p) => p[1]),
     metric: Float64Array.from(points, (p) => p[2]),

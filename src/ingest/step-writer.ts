@@ -7,6 +7,7 @@
 import type { Warnings } from '../util/warnings.ts';
 import { isCandidateKey } from './choose-keys.ts';
 import { IssueCounter } from './issues.ts';
+import { StepTable } from './step-table.ts';
 import type { RawRun, StepMetrics } from './types.ts';
 
 /** Above this many distinct keys the filter stops remembering its answers (a log with a new key per line). */
@@ -55,13 +56,17 @@ export class KeyFilter {
 /**
  * Collects a run's steps from records (a line, a row), counting steps written again and steps that come
  * after a larger one. Use: `record(step, line)` once per record, then `set(key, value)` for its values.
+ * The steps are kept in a `StepTable` (compact) while the log's keys are regular, as maps otherwise.
  *
  * @example
  * const w = new StepWriter('a.log'); w.record(2, 1); w.set('h', 0.5); w.record(1, 2); w.set('h', 0.6);
  * w.steps() // => Map { 2 => Map { 'h' => 0.5 }, 1 => Map { 'h' => 0.6 } }, and one out-of-order warning on report()
  */
 export class StepWriter {
-  private readonly map: RawRun['steps'] = new Map();
+  private table: StepTable | undefined = new StepTable();
+  /** The steps as maps, once the table gave up (`StepTable.set` said 'irregular'). */
+  private map: RawRun['steps'] | undefined;
+  private row = -1;
   private current: StepMetrics | undefined;
   private currentStep = 0;
   private currentLine = 0;
@@ -86,14 +91,23 @@ export class StepWriter {
 
   /** Starts a record of `step`, read at 1-based `line`; the step exists from now on even with no value. */
   record(step: number, line: number): void {
-    let metrics = this.map.get(step);
-    if (!metrics) {
-      if (step < this.maxStep) this.outOfOrder.add(line, `step ${step} after step ${this.maxStep}`);
-      metrics = new Map();
-      this.map.set(step, metrics);
+    const table = this.table;
+    if (table) {
+      this.row = table.find(step);
+      if (this.row < 0) {
+        if (step < this.maxStep) this.outOfOrder.add(line, `step ${step} after step ${this.maxStep}`);
+        this.row = table.add(step);
+      }
+    } else {
+      let metrics = this.map!.get(step);
+      if (!metrics) {
+        if (step < this.maxStep) this.outOfOrder.add(line, `step ${step} after step ${this.maxStep}`);
+        metrics = new Map();
+        this.map!.set(step, metrics);
+      }
+      this.current = metrics;
     }
     if (step > this.maxStep) this.maxStep = step;
-    this.current = metrics;
     this.currentStep = step;
     this.currentLine = line;
   }
@@ -105,13 +119,29 @@ export class StepWriter {
       name = this.keep && !this.keep.has(key) ? '' : detachString(key);
       if (this.names.size < MAX_CACHED_KEYS) this.names.set(name || detachString(key), name);
     }
-    const metrics = this.current;
-    if (name === '' || !metrics) return;
-    const before = metrics.size;
-    metrics.set(name, value);
-    // Same size after a set: the key was there already. Two lines of one step with other keys (verl prints
-    // validation and training apart) are not a rewrite.
-    if (metrics.size === before && !this.rewritten.has(this.currentStep)) {
+    if (name === '') return;
+    let replaced: boolean;
+    if (this.table) {
+      if (this.row < 0) return;
+      const outcome = this.table.set(this.row, name, value);
+      if (outcome === 'irregular') {
+        // From here on, maps: the table's rows become maps and the current record goes on in its step's map.
+        this.map = this.table.toMap();
+        this.table = undefined;
+        this.current = this.map.get(this.currentStep);
+        return this.set(key, value);
+      }
+      replaced = outcome === 'replaced';
+    } else {
+      const metrics = this.current;
+      if (!metrics) return;
+      const before = metrics.size;
+      metrics.set(name, value);
+      replaced = metrics.size === before;
+    }
+    // A key the step had already. Two lines of one step with other keys (verl prints validation and training
+    // apart) are not a rewrite.
+    if (replaced && !this.rewritten.has(this.currentStep)) {
       this.rewritten.add(this.currentStep);
       this.rewrites.add(this.currentLine, `step ${this.currentStep}`);
     }
@@ -125,13 +155,40 @@ export class StepWriter {
 
   /** The steps as `RawRun` holds them: step → key → value, steps in first-seen order. */
   steps(): RawRun['steps'] {
-    return this.map;
+    return this.map ?? this.table!.toMap();
   }
 
-  /** The run: its steps, and every key seen when a filter dropped some. */
-  run(id: string, source: string, format: RawRun['format']): RawRun {
-    const run: RawRun = { id, source, format, steps: this.map };
-    if (this.keep) run.allKeys = this.keep.seen();
+  /** The run: its steps (as a table while they are regular), and every key seen when a filter dropped some. */
+  run(id: string, source: string, format: RawRun['format'], allKeys?: Set<string>): RawRun {
+    const run = this.table ? tableRun(id, source, format, this.table) : { id, source, format, steps: this.map! };
+    if (allKeys) run.allKeys = allKeys;
+    else if (this.keep) run.allKeys = this.keep.seen();
     return run;
   }
+}
+
+/**
+ * A run whose steps are a `StepTable`. `steps` is made from the table the first time it is read, and from
+ * then on it is the run's steps (the table is dropped): `runKeys` and `toSeries` read the table directly, so
+ * a large log never has its maps made.
+ */
+export function tableRun(id: string, source: string, format: RawRun['format'], table: StepTable): RawRun {
+  const run = { id, source, format } as RawRun;
+  // Not enumerable: the table is another form of `steps`, not more data (a copy or comparison of runs sees the maps).
+  Object.defineProperty(run, 'table', { value: table, configurable: true, writable: true, enumerable: false });
+  Object.defineProperty(run, 'steps', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const steps = table.toMap();
+      Object.defineProperty(run, 'steps', { value: steps, writable: true, enumerable: true, configurable: true });
+      delete run.table;
+      return steps;
+    },
+    set(steps: RawRun['steps']) {
+      Object.defineProperty(run, 'steps', { value: steps, writable: true, enumerable: true, configurable: true });
+      delete run.table;
+    },
+  });
+  return run;
 }

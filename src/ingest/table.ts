@@ -74,9 +74,7 @@ export class RunGroups {
     const all = this.keep ? new Set(keys) : undefined;
     return [...this.writers].map(([id, writer]) => {
       writer.report(warnings);
-      const run: RawRun = { id, source: this.source, format: this.format, steps: writer.steps() };
-      if (all) run.allKeys = all;
-      return run;
+      return writer.run(id, this.source, this.format, all);
     });
   }
 }

@@ -1,3 +1,4 @@
+import type { StepTable } from './step-table.ts';
 import type { Warnings } from '../util/warnings.ts';
 
 /** The formats the readers understand. Detected from content; see `detectFormat`. */
@@ -29,6 +30,11 @@ export interface RawRun {
   format: LogFormat;
   /** step → metrics, in the order steps first appeared. */
   steps: Map<number, StepMetrics>;
+  /**
+   * The same steps in compact form, where the reader kept them so (see `tableRun`): reading `steps` makes the
+   * maps and drops this. Readers of many steps (`runKeys`, `toSeries`) use it when present.
+   */
+  table?: StepTable;
   /**
    * Every key the log recorded, when the reader kept only some of them in `steps` (see `isCandidateKey`);
    * error messages list these. Absent when `steps` holds every key.
