@@ -2,6 +2,8 @@
 import { inputError } from '../util/errors.ts';
 import { IssueCounter } from './issues.ts';
 import { parseJsonObjectLine } from './json-line.ts';
+import { JsonLineScanner, ValueType, type JsonLineVisitor } from './json-scan.ts';
+import { decodeLine } from './line-splitter.ts';
 import { parseLines, type LineParser } from './line-stream.ts';
 import { chooseStepColumn, DEFAULT_STEP_KEYS, RUN_COLUMN, RunGroups, type TableOptions } from './table.ts';
 import type { RawRun } from './types.ts';
@@ -54,6 +56,7 @@ export function jsonlTableParser(options: TableOptions = {}): LineParser<RawRun[
   // Step keys are never filtered out: which one is the step is only known at the end.
   const stepOrder = options.step === undefined ? DEFAULT_STEP_KEYS : [options.step];
   const stepKeys = new Set(stepOrder);
+  const wants = keep && ((key: string) => stepKeys.has(key) || keep.has(key));
   // The step key is chosen from the keys of the whole file (the first of DEFAULT_STEP_KEYS anywhere in it).
   // Rather than hold every row until the end, each row goes to one set of runs per step key seen so far (in
   // practice one); the end keeps the chosen one. A step key first seen at a later row was absent from
@@ -61,41 +64,55 @@ export function jsonlTableParser(options: TableOptions = {}): LineParser<RawRun[
   const byStepKey = new Map<string, Candidate>();
   let rows = 0;
   let firstRow = 0;
+  /** One map for every row: its values are copied out before the next row. */
+  const metrics = new Map<string, number>();
+
+  /** Files the values of one row (in `metrics`) under its step, for each step key still in the running. */
+  const addRow = (run: string | undefined, n: number): void => {
+    if (rows++ === 0) firstRow = n;
+    for (const key of stepKeys) {
+      if (!byStepKey.has(key) && metrics.has(key)) {
+        const candidate: Candidate = { groups: new RunGroups(id, source, 'jsonl', keep), noStep: new IssueCounter(source, 'lines without a usable step') };
+        if (rows > 1) candidate.noStep.addMany(rows - 1, firstRow);
+        byStepKey.set(key, candidate);
+      }
+      // A key after the first one present can no longer be chosen: its runs are dropped, not kept in memory.
+      if (byStepKey.has(key)) {
+        for (const other of byStepKey.keys()) if (stepOrder.indexOf(other) > stepOrder.indexOf(key)) byStepKey.delete(other);
+        break;
+      }
+    }
+    for (const [stepKey, { groups, noStep }] of byStepKey) {
+      const step = metrics.get(stepKey);
+      if (step === undefined) {
+        noStep.add(n);
+        continue;
+      }
+      const writer = groups.writer(stepKey === RUN_COLUMN ? undefined : run);
+      writer.record(step, n);
+      for (const [key, v] of metrics) {
+        if (key === stepKey || (key === RUN_COLUMN && run !== undefined) || (keep && !keep.has(key))) continue;
+        writer.set(key, v);
+      }
+    }
+  };
+
+  const line = (text: string, n: number): void => {
+    if (text.trim() === '') return;
+    const parsed = parseJsonObjectLine(text);
+    if (!parsed.ok) return bad.add(n, parsed.reason);
+    metrics.clear();
+    collect(parsed.value, '', metrics, (key) => missing.add(n, key), wanted, wants);
+    const value = parsed.value[RUN_COLUMN];
+    addRow(typeof value === 'string' || typeof value === 'number' ? String(value) : undefined, n);
+  };
+
+  let scanned: ScannedRows | undefined;
   return {
-    line(text, n) {
-      if (text.trim() === '') return;
-      const parsed = parseJsonObjectLine(text);
-      if (!parsed.ok) return bad.add(n, parsed.reason);
-      const metrics = new Map<string, number>();
-      collect(parsed.value, '', metrics, (key) => missing.add(n, key), wanted, keep && ((key) => stepKeys.has(key) || keep.has(key)));
-      const value = parsed.value[RUN_COLUMN];
-      const run = typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-      if (rows++ === 0) firstRow = n;
-      for (const key of stepKeys) {
-        if (!byStepKey.has(key) && metrics.has(key)) {
-          const candidate: Candidate = { groups: new RunGroups(id, source, 'jsonl', keep), noStep: new IssueCounter(source, 'lines without a usable step') };
-          if (rows > 1) candidate.noStep.addMany(rows - 1, firstRow);
-          byStepKey.set(key, candidate);
-        }
-        // A key after the first one present can no longer be chosen: its runs are dropped, not kept in memory.
-        if (byStepKey.has(key)) {
-          for (const other of byStepKey.keys()) if (stepOrder.indexOf(other) > stepOrder.indexOf(key)) byStepKey.delete(other);
-          break;
-        }
-      }
-      for (const [stepKey, { groups, noStep }] of byStepKey) {
-        const step = metrics.get(stepKey);
-        if (step === undefined) {
-          noStep.add(n);
-          continue;
-        }
-        const writer = groups.writer(stepKey === RUN_COLUMN ? undefined : run);
-        writer.record(step, n);
-        for (const [key, v] of metrics) {
-          if (key === stepKey || (key === RUN_COLUMN && run !== undefined) || (keep && !keep.has(key))) continue;
-          writer.set(key, v);
-        }
-      }
+    line,
+    lines(bytes, firstLine) {
+      scanned ??= new ScannedRows(wanted, wants, metrics, missing, addRow, line);
+      return scanned.read(bytes, firstLine);
     },
     finish() {
       if (rows === 0) inputError('no JSON object lines', { file: source });
@@ -108,6 +125,104 @@ export function jsonlTableParser(options: TableOptions = {}): LineParser<RawRun[
     },
   };
 }
+
+/**
+ * The bytes path of `jsonlTableParser`: lines read by the WebAssembly scanner give the same row, value for
+ * value and warning for warning, as `collect` gives from `JSON.parse`; the other lines go to `line`. Per key
+ * id the scanner gives, what `collect` would decide is decided once.
+ */
+class ScannedRows implements JsonLineVisitor {
+  private readonly scanner = new JsonLineScanner();
+  /**
+   * Per key id: 0 not yet decided, else `KEPT`, `DROPPED`, and `COUNTED` once the key is in `wanted` (a key
+   * with only nulls so far is not), as bits.
+   */
+  private state = new Uint8Array(1024);
+  /** The id of the `run` key, once the scanner has seen it. */
+  private runId = -1;
+  private keysSearched = 0;
+
+  constructor(
+    private readonly wanted: Map<string, boolean>,
+    private readonly wants: ((key: string) => boolean) | undefined,
+    private readonly metrics: Map<string, number>,
+    private readonly missing: IssueCounter,
+    private readonly addRow: (run: string | undefined, n: number) => void,
+    private readonly line: (text: string, n: number) => void,
+  ) {}
+
+  read(bytes: Buffer, firstLine: number): number {
+    return this.scanner.read(bytes, firstLine, this);
+  }
+
+  other(bytes: Buffer, start: number, end: number, n: number): void {
+    this.line(decodeLine(bytes.subarray(start, end)), n);
+  }
+
+  object(bytes: Buffer, out: Int32Array, at: number, count: number, n: number): boolean {
+    const { scanner, metrics } = this;
+    if (scanner.keyCount > this.state.length) this.grow(scanner.keyCount);
+    const state = this.state;
+    for (; this.runId < 0 && this.keysSearched < scanner.keyCount; this.keysSearched++) {
+      if (scanner.key(this.keysSearched) === RUN_COLUMN) this.runId = this.keysSearched;
+    }
+    let run: string | undefined;
+    // First, with no effect yet: a run name that is not plain ASCII leaves the line to the `JSON.parse` path.
+    for (let r = at, k = 0; k < count; k++, r += 4) {
+      if (out[r] === this.runId && (out[r + 1] === ValueType.String || out[r + 1] === ValueType.EscapedString)) {
+        for (let i = out[r + 2]; i < out[r + 3]; i++) if (bytes[i] > 0x7e) return false;
+        const text = bytes.toString('latin1', out[r + 2], out[r + 3]);
+        run = out[r + 1] === ValueType.String ? text.slice(1, -1) : (JSON.parse(text) as string);
+      }
+    }
+    metrics.clear();
+    for (let r = at, k = 0; k < count; k++, r += 4) {
+      const type = out[r + 1];
+      if (type >= ValueType.String) continue;
+      const id = out[r];
+      let s = state[id];
+      if (s === 0) s = state[id] = this.decide(id);
+      if (type === ValueType.Null) {
+        this.missing.add(n, scanner.key(id));
+        continue;
+      }
+      // A key with a value is a column of numbers (as in `collect`, where a null does not count).
+      if ((s & COUNTED) === 0) {
+        if (!this.wanted.has(scanner.key(id))) this.wanted.set(scanner.key(id), (s & KEPT) !== 0);
+        s = state[id] |= COUNTED;
+        // From now on only its nulls and infinities matter, and those the scanner always gives.
+        if ((s & DROPPED) !== 0 && id !== this.runId) scanner.mute(id);
+      }
+      const keep = (s & KEPT) !== 0;
+      let v: number;
+      if (type === ValueType.True) v = 1;
+      else if (type === ValueType.False) v = 0;
+      else if (keep || type === ValueType.BigNumber || id === this.runId) v = Number(bytes.toString('latin1', out[r + 2], out[r + 3]));
+      else continue;
+      if (id === this.runId && type >= ValueType.Number) run = String(v);
+      if (!Number.isFinite(v)) this.missing.add(n, scanner.key(id));
+      else if (keep) metrics.set(scanner.key(id), v);
+    }
+    this.addRow(run, n);
+    return true;
+  }
+
+  /** Whether key `id` is kept, as `collect` decides it. */
+  private decide(id: number): number {
+    const key = this.scanner.key(id);
+    return (this.wanted.get(key) ?? (!this.wants || this.wants(key))) ? KEPT : DROPPED;
+  }
+
+  private grow(size: number): void {
+    const state = new Uint8Array(2 * size);
+    state.set(this.state);
+    this.state = state;
+  }
+}
+
+const KEPT = 1;
+const DROPPED = 2;
+const COUNTED = 4;
 
 /**
  * Reads plain JSONL (one flat object per line; nested objects flattened with `/`) into runs, with the step

@@ -20,6 +20,13 @@ export interface LineParser<T> {
    * decoded (they are still counted). Only for parsers that ignore such lines anyway.
    */
   needle?: string;
+  /**
+   * A faster way in, for parsers that read bytes: whole lines of a stream, `bytes` (lines separated by `\n`,
+   * the last one ending where `bytes` does), the first being line `firstLine`; returns how many lines there
+   * were. When present, every line of a stream comes this way, except in UTF-16 files. Blank lines and CRs
+   * before a newline are the parser's to skip.
+   */
+  lines?(bytes: Buffer, firstLine: number): number;
 }
 
 /** Options of `readLineStream` and `readLineFile`. */
