@@ -60,13 +60,14 @@ export function parseJsonObjectLine(line: string): JsonLine {
 
 /** What `flattenNumbers` found besides the numbers. */
 export interface FlattenResult {
-  /** Keys whose value was `null` (how JSON loggers write NaN). */
+  /** Keys whose value was `null` (how JSON loggers write NaN) or a number beyond a double (`1e999`). */
   missing: string[];
 }
 
 /**
- * Collects the numeric leaves of an object under `/`-joined keys (`{actor: {entropy: 0.5}}` → `actor/entropy`).
- * Booleans count as 0/1 (Python bools are ints); strings and arrays are not metrics and are skipped.
+ * Collects the finite numeric leaves of an object under `/`-joined keys (`{actor: {entropy: 0.5}}` →
+ * `actor/entropy`). Booleans count as 0/1 (Python bools are ints); strings and arrays are not metrics and
+ * are skipped; `null` and numbers that parsed to ±Infinity are listed as missing.
  *
  * @example
  * const out = new Map(); flattenNumbers({ a: { b: 1 }, c: 'x' }, out); out // => Map { 'a/b' => 1 }
@@ -79,7 +80,10 @@ export function flattenNumbers(
 ): FlattenResult {
   for (const [k, v] of Object.entries(object)) {
     const key = prefix ? `${prefix}/${k}` : k;
-    if (typeof v === 'number') out.set(key, v);
+    if (typeof v === 'number') {
+      if (Number.isFinite(v)) out.set(key, v);
+      else result.missing.push(key);
+    }
     else if (typeof v === 'boolean') out.set(key, v ? 1 : 0);
     else if (v === null) result.missing.push(key);
     else if (typeof v === 'object' && !Array.isArray(v)) flattenNumbers(v as Record<string, unknown>, out, key, result);

@@ -70,10 +70,7 @@ export function parseTrainerState(text: string, options: TrainerStateOptions = {
     metrics.delete('step');
     // There are no line numbers after parsing; the entry index and key locate the value instead.
     for (const key of nulls) missing.push(`log_history[${i}].${key}`);
-    for (const [key, value] of metrics) {
-      if (Number.isFinite(value)) setMetric(run.steps, step, key, value);
-      else missing.push(`log_history[${i}].${key}`); // 1e999 parses to Infinity
-    }
+    for (const [key, value] of metrics) setMetric(run.steps, step, key, value);
   }
   if (noStep.length > 0) {
     warnings?.warn(`${source}: ${noStep.length} log_history entries without a numeric "step" skipped; first is log_history[${noStep[0]}]`);

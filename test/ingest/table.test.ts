@@ -144,4 +144,11 @@ describe('parseVerlJsonl', () => {
     assert.equal(warnings.list()[1], 'v.jsonl: 1 null or non-finite values dropped; first at line 2 (critic/score/mean)');
     assert.equal(warnings.list()[2], 'v.jsonl: 1 steps written more than once (a resumed run?): the later values kept; first at line 3 (step 1)');
   });
+
+  it('drops numbers beyond a double (1e999 parses to Infinity) with the nulls', () => {
+    const warnings = new Warnings();
+    const run = parseVerlJsonl('{"step": 1, "data": {"actor/entropy": 1e999, "acc": -1e999, "ok": 0.5}}\n', { source: 'v.jsonl', warnings });
+    assert.deepEqual(run.steps.get(1), new Map([['ok', 0.5]]));
+    assert.deepEqual(warnings.list(), ['v.jsonl: 2 null or non-finite values dropped; first at line 1 (actor/entropy)']);
+  });
 });
