@@ -12,7 +12,7 @@
  * `JSON.parse` path, which also words the error for a line that is not JSON.
  *
  * Only the values a reader asks for are written out (`flags`): keys it has not seen, keys it keeps; and every
- * null and possibly infinite number, which readers count. A log's lines mostly repeat the previous line's
+ * null and possibly infinite number, which readers count, and every nested object's start. A log's lines mostly repeat the previous line's
  * keys, so each key is first compared with the one at the same place in the line before, eight bytes at a
  * time; digits and newlines are found eight bytes at a time too.
  *
@@ -353,11 +353,10 @@ function scanLine(s: usize, e: usize, header: usize): usize {
       let type = T_NUMBER;
       if (c == 123) {
         if (depth + 1 >= MAX_DEPTH || length + 1 >= KEY_CAP) return closeLine(header, OTHER, s, e, 0, other);
-        if (emit) {
-          record(out, id, T_OBJECT, <i32>(start - inBase), <i32>(start + 1 - inBase));
-          out += 16;
-          values++;
-        }
+        // Always written out: a reader tells by them which object the values after them are in.
+        record(out, id, T_OBJECT | (depth << 8), <i32>(start - inBase), <i32>(start + 1 - inBase));
+        out += 16;
+        values++;
         store<i32>(stackBase + (<usize>depth << 3), prefix);
         store<u32>(stackBase + (<usize>depth << 3), prefixHash, 4);
         depth++;
@@ -389,7 +388,7 @@ function scanLine(s: usize, e: usize, header: usize): usize {
         if (p == 0) return closeLine(header, OTHER, s, e, 0, other);
         // Nulls and numbers that may be infinite are counted by readers, so they are written out whatever the flag.
         if (emit || type == T_NULL || type == T_BIG_NUMBER) {
-          record(out, id, type, <i32>(start - inBase), <i32>(p - inBase));
+          record(out, id, type | (depth << 8), <i32>(start - inBase), <i32>(p - inBase));
           out += 16;
           values++;
         }
@@ -424,7 +423,8 @@ function scanLine(s: usize, e: usize, header: usize): usize {
 /**
  * Scans the lines of the input's first `length` bytes (separated by `\n`; the last ends at `length`) and
  * returns how many there were. Records, from `outputs()` on, per line: kind, start, end, number of values;
- * then per value: key id, type, start, end (offsets into the input).
+ * then per value: key id, type + 256 × depth (0 for a key of the line's object), start, end (offsets into
+ * the input).
  */
 export function scan(length: i32): i32 {
   const end = inBase + <usize>length;

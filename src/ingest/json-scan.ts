@@ -25,6 +25,12 @@ export const ValueType = {
 } as const;
 export type ValueType = (typeof ValueType)[keyof typeof ValueType];
 
+/** The `ValueType` of a record's second field. */
+export const typeOf = (field: number): ValueType => (field & 0xff) as ValueType;
+
+/** The depth of a record's second field: 0 for a key of the line's object, 1 inside an object value, … */
+export const depthOf = (field: number): number => field >> 8;
+
 /** A line's kind: blank, an object the scanner read, or anything else (for `JSON.parse`). */
 const BLANK = 0;
 const OBJECT = 1;
@@ -38,9 +44,9 @@ let compiled: WebAssembly.Module | undefined;
 export interface JsonLineVisitor {
   /**
    * A line that is a JSON object the scanner read: its values' records are `out[at + 4k … at + 4k + 3]` for
-   * k < `count`: key id (see `key`), `ValueType`, start and end of the value's bytes in `bytes`, in the
-   * line's order, each key once, and all of them but those `mute`d. Return false to have the line given to
-   * `other` instead (before doing anything with it).
+   * k < `count`: key id (see `key`), `ValueType` + 256 × depth (0 for the line's own keys: see `typeOf`,
+   * `depthOf`), start and end of the value's bytes in `bytes`; in the line's order, each key once, and all
+   * but the `mute`d ones. Return false to have the line given to `other` instead (before doing anything with it).
    */
   object(bytes: Buffer, out: Int32Array, at: number, count: number, lineNumber: number): boolean;
   /** Any other non-blank line, as its bytes `bytes[start, end)` (no newline, no trailing CR). */
@@ -86,8 +92,9 @@ export class JsonLineScanner {
   }
 
   /**
-   * Stops giving key `id`'s values to `object`, except nulls and numbers that may be infinite: for a key the
-   * reader drops, once it has seen it. Most keys of a log are dropped, so most values are then only checked.
+   * Stops giving key `id`'s values to `object`, except nulls, numbers that may be infinite and nested objects:
+   * for a key the reader drops, once it has seen it. Most keys of a log are dropped, so most values are then
+   * only checked.
    */
   mute(id: number): void {
     this.emit[id] = 0;

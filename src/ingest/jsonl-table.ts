@@ -2,7 +2,7 @@
 import { inputError } from '../util/errors.ts';
 import { IssueCounter } from './issues.ts';
 import { parseJsonObjectLine } from './json-line.ts';
-import { JsonLineScanner, ValueType, type JsonLineVisitor } from './json-scan.ts';
+import { JsonLineScanner, typeOf, ValueType, type JsonLineVisitor } from './json-scan.ts';
 import { decodeLine } from './line-splitter.ts';
 import { parseLines, type LineParser } from './line-stream.ts';
 import { chooseStepColumn, DEFAULT_STEP_KEYS, RUN_COLUMN, RunGroups, type TableOptions } from './table.ts';
@@ -169,15 +169,17 @@ class ScannedRows implements JsonLineVisitor {
     let run: string | undefined;
     // First, with no effect yet: a run name that is not plain ASCII leaves the line to the `JSON.parse` path.
     for (let r = at, k = 0; k < count; k++, r += 4) {
-      if (out[r] === this.runId && (out[r + 1] === ValueType.String || out[r + 1] === ValueType.EscapedString)) {
+      const type = typeOf(out[r + 1]);
+      if (out[r] === this.runId && (type === ValueType.String || type === ValueType.EscapedString)) {
         for (let i = out[r + 2]; i < out[r + 3]; i++) if (bytes[i] > 0x7e) return false;
         const text = bytes.toString('latin1', out[r + 2], out[r + 3]);
-        run = out[r + 1] === ValueType.String ? text.slice(1, -1) : (JSON.parse(text) as string);
+        run = type === ValueType.String ? text.slice(1, -1) : (JSON.parse(text) as string);
       }
     }
     metrics.clear();
     for (let r = at, k = 0; k < count; k++, r += 4) {
-      const type = out[r + 1];
+      // Nested keys are flattened like the others (the depth does not matter here).
+      const type = typeOf(out[r + 1]);
       if (type >= ValueType.String) continue;
       const id = out[r];
       let s = state[id];

@@ -1,6 +1,8 @@
 import type { Warnings } from '../util/warnings.ts';
 import { IssueCounter } from './issues.ts';
 import { flattenNumbers, parseJsonObjectLine } from './json-line.ts';
+import { depthOf, JsonLineScanner, typeOf, ValueType, type JsonLineVisitor } from './json-scan.ts';
+import { decodeLine } from './line-splitter.ts';
 import { parseLines, type LineParser } from './line-stream.ts';
 import { StepWriter, type KeyFilter } from './step-writer.ts';
 import type { RawRun } from './types.ts';
@@ -12,7 +14,8 @@ export type VerlJsonlLine =
 
 /**
  * Parses one line of verl's file logger: `{"step": 12, "data": {"actor/entropy": 0.52, ...}}`.
- * `null` values (how NaN is written) are listed in `missing`; nested dicts are flattened with `/`.
+ * `null` values (how NaN is written) and numbers beyond a double (`1e999`) are listed in `missing`; nested
+ * dicts are flattened with `/`.
  *
  * @example
  * parseVerlJsonlLine('{"step": 2, "data": {"actor/entropy": 0.5, "x": null}}')
@@ -47,15 +50,21 @@ export function verlJsonlParser(options: VerlJsonlOptions = {}): LineParser<RawR
   const writer = new StepWriter(source, keep);
   const bad = new IssueCounter(source, 'unreadable lines');
   const missing = new IssueCounter(source, 'null or non-finite values');
+  const line = (text: string, n: number): void => {
+    if (text.trim() === '') return;
+    const parsed = parseVerlJsonlLine(text);
+    if (!parsed.ok) return bad.add(n, parsed.reason);
+    // A step with only nulls still exists in the log; recording it keeps step counts matching the file.
+    writer.record(parsed.step, n);
+    for (const [key, value] of parsed.metrics) writer.set(key, value);
+    for (const key of parsed.missing) missing.add(n, key);
+  };
+  let scanned: ScannedVerlLines | undefined;
   return {
-    line(text, n) {
-      if (text.trim() === '') return;
-      const parsed = parseVerlJsonlLine(text);
-      if (!parsed.ok) return bad.add(n, parsed.reason);
-      // A step with only nulls still exists in the log; recording it keeps step counts matching the file.
-      writer.record(parsed.step, n);
-      for (const [key, value] of parsed.metrics) writer.set(key, value);
-      for (const key of parsed.missing) missing.add(n, key);
+    line,
+    lines(bytes, firstLine) {
+      scanned ??= new ScannedVerlLines(writer, keep, missing, line);
+      return scanned.read(bytes, firstLine);
     },
     finish() {
       bad.report(warnings, 'skipped');
@@ -64,6 +73,112 @@ export function verlJsonlParser(options: VerlJsonlOptions = {}): LineParser<RawR
       return writer.run(id, source, 'verl-jsonl');
     },
   };
+}
+
+/** What a key of a verl line is to the reader (per key id of the scanner). */
+const STEP = 1;
+const DATA = 2;
+/** A key under `data/`, until it has a value (the writer's filter is asked then, as on the text path). */
+const METRIC = 3;
+/** A key under `data/` that the writer's filter drops. */
+const DROPPED = 4;
+/** A key outside `step` and `data`. */
+const OTHER = 5;
+
+/**
+ * The bytes path of `verlJsonlParser`: a line the WebAssembly scanner reads gives the same step, values and
+ * warnings as `parseVerlJsonlLine` gives from `JSON.parse`; any line whose `step` or `data` is not as
+ * expected goes to `line`, which words its error. Values are under `data` when they follow its object
+ * record at a depth above 0 (a top-level key written `data/x` is not).
+ */
+class ScannedVerlLines implements JsonLineVisitor {
+  private readonly scanner = new JsonLineScanner();
+  private roles = new Uint8Array(1024);
+  /** Per key id under `data/`: the metric's name (the key without `data/`). */
+  private readonly names: string[] = [];
+
+  constructor(
+    private readonly writer: StepWriter,
+    private readonly keep: KeyFilter | undefined,
+    private readonly missing: IssueCounter,
+    private readonly line: (text: string, n: number) => void,
+  ) {}
+
+  read(bytes: Buffer, firstLine: number): number {
+    return this.scanner.read(bytes, firstLine, this);
+  }
+
+  other(bytes: Buffer, start: number, end: number, n: number): void {
+    this.line(decodeLine(bytes.subarray(start, end)), n);
+  }
+
+  object(bytes: Buffer, out: Int32Array, at: number, count: number, n: number): boolean {
+    let step: number | undefined;
+    let data = false;
+    for (let r = at, k = 0; k < count; k++, r += 4) {
+      if (depthOf(out[r + 1]) !== 0) continue;
+      const role = this.role(out[r]);
+      const type = typeOf(out[r + 1]);
+      if (role === STEP) {
+        if (type !== ValueType.Number && type !== ValueType.BigNumber) return false;
+        step = Number(bytes.toString('latin1', out[r + 2], out[r + 3]));
+        if (!Number.isFinite(step)) return false;
+      } else if (role === DATA) {
+        if (type !== ValueType.Object) return false;
+        data = true;
+      }
+    }
+    if (step === undefined || !data) return false;
+    this.writer.record(step, n);
+    let inData = false;
+    for (let r = at, k = 0; k < count; k++, r += 4) {
+      const id = out[r];
+      const type = typeOf(out[r + 1]);
+      if (depthOf(out[r + 1]) === 0) {
+        inData = this.role(id) === DATA;
+        continue;
+      }
+      if (!inData || type >= ValueType.String) continue;
+      const role = this.role(id);
+      const name = this.names[id];
+      if (type === ValueType.Null) {
+        this.missing.add(n, name);
+        continue;
+      }
+      const value = type === ValueType.True ? 1 : type === ValueType.False ? 0 : Number(bytes.toString('latin1', out[r + 2], out[r + 3]));
+      if (!Number.isFinite(value)) this.missing.add(n, name);
+      else if (role === METRIC) {
+        this.writer.set(name, value);
+        // Dropped by the filter: from now on only its nulls and infinities matter, which the scanner always gives.
+        if (this.keep && !this.keep.has(name)) {
+          this.roles[id] = DROPPED;
+          this.scanner.mute(id);
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The role of key `id`, decided once; the scanner stops giving the values of keys with no use. */
+  private role(id: number): number {
+    if (id >= this.roles.length) {
+      const roles = new Uint8Array(2 * (id + 1));
+      roles.set(this.roles);
+      this.roles = roles;
+    }
+    let role = this.roles[id];
+    if (role !== 0) return role;
+    const key = this.scanner.key(id);
+    if (key === 'step') role = STEP;
+    else if (key === 'data') role = DATA;
+    else if (key.startsWith('data/')) {
+      this.names[id] = key.slice('data/'.length);
+      role = METRIC;
+    } else role = OTHER;
+    if (role === OTHER) this.scanner.mute(id);
+    this.roles[id] = role;
+    return role;
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { compileScanner, MODULE_PATH, moduleText } from '../../scripts/build-wasm.ts';
-import { JsonLineScanner, ValueType } from '../../src/ingest/json-scan.ts';
+import { depthOf, JsonLineScanner, typeOf, ValueType } from '../../src/ingest/json-scan.ts';
 
 /** What the scanner says of one line: 'blank', 'other', or its values as [key, type, text]. */
 type Scanned = 'blank' | 'other' | Array<[string, ValueType, string]>;
@@ -18,7 +18,12 @@ function scan(text: string, scanner = new JsonLineScanner()): Scanned[] {
   const count = scanner.read(bytes, 1, {
     object(b, out, at, n, line) {
       const values: Array<[string, ValueType, string]> = [];
-      for (let k = 0; k < n; k++) values.push([scanner.key(out[at + 4 * k]), out[at + 4 * k + 1] as ValueType, b.toString('utf8', out[at + 4 * k + 2], out[at + 4 * k + 3])]);
+      for (let k = 0; k < n; k++) {
+        const [id, field, start, end] = out.subarray(at + 4 * k, at + 4 * k + 4);
+        // The depth must be the number of `/` the scanner added: the key's own count, less its segment's.
+        assert.ok(depthOf(field) <= scanner.key(id).split('/').length - 1);
+        values.push([scanner.key(id), typeOf(field), b.toString('utf8', start, end)]);
+      }
       result[line - 1] = values;
       return true;
     },
@@ -47,6 +52,19 @@ describe('JsonLineScanner', () => {
       ['f', False, 'false'],
       ['big', BigNumber, '1e400'],
     ]);
+  });
+
+  it('gives the depth of each value: 0 for the keys of the line itself', () => {
+    const scanner = new JsonLineScanner();
+    const depths: Array<[string, number]> = [];
+    scanner.read(Buffer.from('{"a/b": 1, "a": {"c": {"d": 2}, "e": 3}, "f": 4}'), 1, {
+      object(_b, out, at, n) {
+        for (let k = 0; k < n; k++) depths.push([scanner.key(out[at + 4 * k]), depthOf(out[at + 4 * k + 1])]);
+        return true;
+      },
+      other() {},
+    });
+    assert.deepEqual(depths, [['a/b', 0], ['a', 0], ['a/c', 1], ['a/c/d', 2], ['a/e', 1], ['f', 0]]);
   });
 
   it('counts every line, blank ones and a last one without newline included', () => {
@@ -80,15 +98,16 @@ describe('JsonLineScanner', () => {
     assert.notEqual(scan(`${'{"a":'.repeat(15)}1${'}'.repeat(15)}`)[0], 'other');
   });
 
-  it('keeps its key ids across calls and lines, and gives muted keys only nulls and possible infinities', () => {
+  it('keeps its key ids across calls and lines, and gives muted keys only nulls, possible infinities and objects', () => {
     const scanner = new JsonLineScanner();
     const [first] = scan('{"a": 1, "b": 2}', scanner);
     assert.deepEqual(first, [['a', Num, '1'], ['b', Num, '2']]);
     scanner.mute(1);
-    assert.deepEqual(scan('{"a": 3, "b": 4}\n{"b": null, "a": 5}\n{"b": 1e999}', scanner), [
+    assert.deepEqual(scan('{"a": 3, "b": 4}\n{"b": null, "a": 5}\n{"b": 1e999}\n{"b": {"c": 1}}', scanner), [
       [['a', Num, '3']],
       [['b', Null, 'null'], ['a', Num, '5']],
       [['b', BigNumber, '1e999']],
+      [['b', Obj, '{'], ['b/c', Num, '1']],
     ]);
   });
 

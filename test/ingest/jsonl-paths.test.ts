@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { jsonlTableParser, KeyFilter, parseJsonlTable, readLineStream, Warnings } from './imports.ts';
+import { jsonlTableParser, KeyFilter, parseJsonlTable, parseVerlJsonl, readLineStream, verlJsonlParser, Warnings } from './imports.ts';
 import type { RawRun } from './imports.ts';
 
 /** A stream of the bytes in chunks of `size`. */
@@ -77,5 +77,45 @@ describe('JSONL tables: bytes and text paths', () => {
     const { text: expected, bytes: got } = await bothPaths(lines.join('\n'), 4096, {});
     assert.ok('runs' in expected && expected.runs![0].steps.size === 30);
     assert.deepEqual(got, expected);
+  });
+});
+
+/** A verl file-logger line, `{"step", "data"}`, with the variations loggers and crashes make. */
+const verlLine = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(
+        fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constantFrom('3', null, OVERFLOW)),
+        fc.dictionary(fc.constantFrom('actor/entropy', 'my/acc', 'timing_s', 'perf/mfu', 'data'), fc.oneof(value, fc.dictionary(fc.constantFrom('gen', 'x'), value, { maxKeys: 2 })), { maxKeys: 5 }),
+        fc.constantFrom('object', 'object', 'object', 'array', 'string', 'missing'),
+        fc.constantFrom({}, { 'data/x': 1 }, { ts: 5, extra: { y: 2 } }, { 'data/actor/entropy': { z: 3 } }),
+        fc.boolean(),
+      )
+      .map(([step, data, shape, extra, stepFirst]) => {
+        const d = shape === 'object' ? data : shape === 'array' ? [1] : shape === 'string' ? 'x' : undefined;
+        const object = stepFirst ? { step, data: d, ...extra } : { ...extra, data: d, step };
+        return JSON.stringify(object).replaceAll(String(OVERFLOW), '1e999');
+      }),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('', 'not json', '{"step": 1, "data": {"actor/entropy": NaN}}', '{"step": 2, "data": {"a": 1}', '{"step": 4, "step": 5, "data": {}}') },
+);
+
+describe('verl JSONL: bytes and text paths', () => {
+  it('give the same run and warnings on random logs, cut into chunks anywhere', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(verlLine, { minLength: 1, maxLength: 20 }), fc.integer({ min: 1, max: 200 }), fc.boolean(), async (lines, chunk, filter) => {
+        const text = lines.join('\n');
+        const read = async (bytes: boolean) => {
+          const warnings = new Warnings();
+          const keep = filter ? new KeyFilter(['my/acc']) : undefined;
+          const options = { source: 'v.jsonl', keep, warnings };
+          const run = bytes ? await readLineStream(chunked(Buffer.from(text), chunk), verlJsonlParser(options), { source: 'v.jsonl', warnings }) : parseVerlJsonl(text, options);
+          return { run: { ...run, allKeys: run.allKeys && [...run.allKeys].sort() }, warnings: warnings.list() };
+        };
+        assert.deepEqual(await read(true), await read(false), text);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
