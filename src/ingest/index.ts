@@ -7,7 +7,10 @@ export { expandInput } from './inputs.ts';
 export type { ExpandedInput, InputEntry } from './inputs.ts';
 export { readLineStream, readLineFile, parseLines, MAX_LINE_BYTES } from './line-stream.ts';
 export type { LineParser, LineStreamOptions } from './line-stream.ts';
-export { StepWriter, KeyFilter } from './step-writer.ts';
+export { StepWriter, KeyFilter, tableRun } from './step-writer.ts';
+export { StepTable } from './step-table.ts';
+export { JsonLineScanner, ScannedLines, ValueType, typeOf, depthOf } from './json-scan.ts';
+export type { JsonLineVisitor } from './json-scan.ts';
 export { writeTidy, formatTidy } from './tidy.ts';
 export type { TidyFormat } from './tidy.ts';
 

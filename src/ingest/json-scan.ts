@@ -6,6 +6,7 @@
  * common line cheap (on a 1 GiB history, about half the time `JSON.parse` takes).
  */
 import { JSON_SCAN_WASM } from './json-scan-wasm.ts';
+import { decodeLine } from './line-splitter.ts';
 
 /** What a value is, as the scanner reports it. */
 export const ValueType = {
@@ -172,4 +173,26 @@ export class JsonLineScanner {
 /** The end of a line without its CR, as `LineFeeder` drops it. */
 function trimCr(bytes: Uint8Array, start: number, end: number): number {
   return end > start && bytes[end - 1] === 13 ? end - 1 : end;
+}
+
+/**
+ * The bytes path of a JSON-lines reader: lines the scanner reads go to `object` (the reader's), every other
+ * line is decoded and goes to the reader's text path, `line`, which must read it as the bytes path would.
+ */
+export abstract class ScannedLines implements JsonLineVisitor {
+  protected readonly scanner = new JsonLineScanner();
+
+  /** @param line the reader's text path (`LineParser.line`) */
+  constructor(private readonly line: (text: string, lineNumber: number) => void) {}
+
+  /** The `LineParser.lines` of the reader. */
+  read(bytes: Buffer, firstLine: number): number {
+    return this.scanner.read(bytes, firstLine, this);
+  }
+
+  other(bytes: Buffer, start: number, end: number, lineNumber: number): void {
+    this.line(decodeLine(bytes.subarray(start, end)), lineNumber);
+  }
+
+  abstract object(bytes: Buffer, out: Int32Array, at: number, count: number, lineNumber: number): boolean;
 }

@@ -2,8 +2,7 @@
 import { inputError } from '../util/errors.ts';
 import { IssueCounter } from './issues.ts';
 import { parseJsonObjectLine } from './json-line.ts';
-import { JsonLineScanner, typeOf, ValueType, type JsonLineVisitor } from './json-scan.ts';
-import { decodeLine } from './line-splitter.ts';
+import { ScannedLines, typeOf, ValueType } from './json-scan.ts';
 import { parseLines, type LineParser } from './line-stream.ts';
 import { chooseStepColumn, DEFAULT_STEP_KEYS, RUN_COLUMN, RunGroups, type TableOptions } from './table.ts';
 import type { RawRun } from './types.ts';
@@ -131,8 +130,7 @@ export function jsonlTableParser(options: TableOptions = {}): LineParser<RawRun[
  * value and warning for warning, as `collect` gives from `JSON.parse`; the other lines go to `line`. Per key
  * id the scanner gives, what `collect` would decide is decided once.
  */
-class ScannedRows implements JsonLineVisitor {
-  private readonly scanner = new JsonLineScanner();
+class ScannedRows extends ScannedLines {
   /**
    * Per key id: 0 not yet decided, else `KEPT`, `DROPPED`, and `COUNTED` once the key is in `wanted` (a key
    * with only nulls so far is not), as bits.
@@ -148,15 +146,9 @@ class ScannedRows implements JsonLineVisitor {
     private readonly metrics: Map<string, number>,
     private readonly missing: IssueCounter,
     private readonly addRow: (run: string | undefined, n: number) => void,
-    private readonly line: (text: string, n: number) => void,
-  ) {}
-
-  read(bytes: Buffer, firstLine: number): number {
-    return this.scanner.read(bytes, firstLine, this);
-  }
-
-  other(bytes: Buffer, start: number, end: number, n: number): void {
-    this.line(decodeLine(bytes.subarray(start, end)), n);
+    line: (text: string, n: number) => void,
+  ) {
+    super(line);
   }
 
   object(bytes: Buffer, out: Int32Array, at: number, count: number, n: number): boolean {

@@ -1,8 +1,7 @@
 import type { Warnings } from '../util/warnings.ts';
 import { IssueCounter } from './issues.ts';
 import { flattenNumbers, parseJsonObjectLine } from './json-line.ts';
-import { depthOf, JsonLineScanner, typeOf, ValueType, type JsonLineVisitor } from './json-scan.ts';
-import { decodeLine } from './line-splitter.ts';
+import { depthOf, ScannedLines, typeOf, ValueType } from './json-scan.ts';
 import { parseLines, type LineParser } from './line-stream.ts';
 import { StepWriter, type KeyFilter } from './step-writer.ts';
 import type { RawRun } from './types.ts';
@@ -91,8 +90,7 @@ const OTHER = 5;
  * expected goes to `line`, which words its error. Values are under `data` when they follow its object
  * record at a depth above 0 (a top-level key written `data/x` is not).
  */
-class ScannedVerlLines implements JsonLineVisitor {
-  private readonly scanner = new JsonLineScanner();
+class ScannedVerlLines extends ScannedLines {
   private roles = new Uint8Array(1024);
   /** Per key id under `data/`: the metric's name (the key without `data/`). */
   private readonly names: string[] = [];
@@ -101,15 +99,9 @@ class ScannedVerlLines implements JsonLineVisitor {
     private readonly writer: StepWriter,
     private readonly keep: KeyFilter | undefined,
     private readonly missing: IssueCounter,
-    private readonly line: (text: string, n: number) => void,
-  ) {}
-
-  read(bytes: Buffer, firstLine: number): number {
-    return this.scanner.read(bytes, firstLine, this);
-  }
-
-  other(bytes: Buffer, start: number, end: number, n: number): void {
-    this.line(decodeLine(bytes.subarray(start, end)), n);
+    line: (text: string, n: number) => void,
+  ) {
+    super(line);
   }
 
   object(bytes: Buffer, out: Int32Array, at: number, count: number, n: number): boolean {
