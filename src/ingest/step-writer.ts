@@ -91,22 +91,17 @@ export class StepWriter {
 
   /** Starts a record of `step`, read at 1-based `line`; the step exists from now on even with no value. */
   record(step: number, line: number): void {
-    const table = this.table;
-    if (table) {
-      this.row = table.find(step);
-      if (this.row < 0) {
-        if (step < this.maxStep) this.outOfOrder.add(line, `step ${step} after step ${this.maxStep}`);
-        this.row = table.add(step);
-      }
+    let fresh: boolean;
+    if (this.table) {
+      this.row = this.table.find(step);
+      fresh = this.row < 0;
+      if (fresh) this.row = this.table.add(step);
     } else {
-      let metrics = this.map!.get(step);
-      if (!metrics) {
-        if (step < this.maxStep) this.outOfOrder.add(line, `step ${step} after step ${this.maxStep}`);
-        metrics = new Map();
-        this.map!.set(step, metrics);
-      }
-      this.current = metrics;
+      this.current = this.map!.get(step);
+      fresh = !this.current;
+      if (fresh) this.map!.set(step, (this.current = new Map()));
     }
+    if (fresh && step < this.maxStep) this.outOfOrder.add(line, `step ${step} after step ${this.maxStep}`);
     if (step > this.maxStep) this.maxStep = step;
     this.currentStep = step;
     this.currentLine = line;
@@ -176,19 +171,12 @@ export function tableRun(id: string, source: string, format: RawRun['format'], t
   const run = { id, source, format } as RawRun;
   // Not enumerable: the table is another form of `steps`, not more data (a copy or comparison of runs sees the maps).
   Object.defineProperty(run, 'table', { value: table, configurable: true, writable: true, enumerable: false });
-  Object.defineProperty(run, 'steps', {
-    configurable: true,
-    enumerable: true,
-    get() {
-      const steps = table.toMap();
-      Object.defineProperty(run, 'steps', { value: steps, writable: true, enumerable: true, configurable: true });
-      delete run.table;
-      return steps;
-    },
-    set(steps: RawRun['steps']) {
-      Object.defineProperty(run, 'steps', { value: steps, writable: true, enumerable: true, configurable: true });
-      delete run.table;
-    },
-  });
+  /** Makes `steps` a plain property holding these maps, and drops the table. */
+  const settle = (steps: RawRun['steps']): RawRun['steps'] => {
+    Object.defineProperty(run, 'steps', { value: steps, writable: true, enumerable: true, configurable: true });
+    delete run.table;
+    return steps;
+  };
+  Object.defineProperty(run, 'steps', { configurable: true, enumerable: true, get: () => settle(table.toMap()), set: settle });
   return run;
 }
