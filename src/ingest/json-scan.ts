@@ -77,7 +77,7 @@ export class JsonLineScanner {
   private readonly input: number;
   private readonly memory: Buffer;
   private readonly out: Int32Array;
-  /** Per key id: 1 to write its values out, 0 to write out only its nulls and possibly infinite numbers. */
+  /** Per key id: 1 to write its values out, 0 to write out only its nulls, possibly infinite numbers and objects. */
   private readonly emit: Uint8Array;
   private readonly names: string[] = [];
 
@@ -181,6 +181,7 @@ function trimCr(bytes: Uint8Array, start: number, end: number): number {
  */
 export abstract class ScannedLines implements JsonLineVisitor {
   protected readonly scanner = new JsonLineScanner();
+  private keyBytes = new Uint8Array(1024);
 
   /** @param line the reader's text path (`LineParser.line`) */
   constructor(private readonly line: (text: string, lineNumber: number) => void) {}
@@ -195,4 +196,14 @@ export abstract class ScannedLines implements JsonLineVisitor {
   }
 
   abstract object(bytes: Buffer, out: Int32Array, at: number, count: number, lineNumber: number): boolean;
+
+  /** One byte per key id for the reader's own use (0 until it writes one), as long as the ids the scanner gave. */
+  protected keyState(): Uint8Array {
+    if (this.scanner.keyCount > this.keyBytes.length) {
+      const bytes = new Uint8Array(2 * this.scanner.keyCount);
+      bytes.set(this.keyBytes);
+      this.keyBytes = bytes;
+    }
+    return this.keyBytes;
+  }
 }

@@ -131,11 +131,6 @@ export function jsonlTableParser(options: TableOptions = {}): LineParser<RawRun[
  * id the scanner gives, what `collect` would decide is decided once.
  */
 class ScannedRows extends ScannedLines {
-  /**
-   * Per key id: 0 not yet decided, else `KEPT`, `DROPPED`, and `COUNTED` once the key is in `wanted` (a key
-   * with only nulls so far is not), as bits.
-   */
-  private state = new Uint8Array(1024);
   /** The id of the `run` key, once the scanner has seen it. */
   private runId = -1;
   private keysSearched = 0;
@@ -153,8 +148,9 @@ class ScannedRows extends ScannedLines {
 
   object(bytes: Buffer, out: Int32Array, at: number, count: number, n: number): boolean {
     const { scanner, metrics } = this;
-    if (scanner.keyCount > this.state.length) this.grow(scanner.keyCount);
-    const state = this.state;
+    // Per key id: 0 not yet decided, else `KEPT` or `DROPPED`, and `COUNTED` once the key is in `wanted` (a key
+    // with only nulls so far is not), as bits.
+    const state = this.keyState();
     for (; this.runId < 0 && this.keysSearched < scanner.keyCount; this.keysSearched++) {
       if (scanner.key(this.keysSearched) === RUN_COLUMN) this.runId = this.keysSearched;
     }
@@ -207,11 +203,6 @@ class ScannedRows extends ScannedLines {
     return (this.wanted.get(key) ?? (!this.wants || this.wants(key))) ? KEPT : DROPPED;
   }
 
-  private grow(size: number): void {
-    const state = new Uint8Array(2 * size);
-    state.set(this.state);
-    this.state = state;
-  }
 }
 
 const KEPT = 1;

@@ -91,7 +91,6 @@ const OTHER = 5;
  * record at a depth above 0 (a top-level key written `data/x` is not).
  */
 class ScannedVerlLines extends ScannedLines {
-  private roles = new Uint8Array(1024);
   /** Per key id under `data/`: the metric's name (the key without `data/`). */
   private readonly names: string[] = [];
 
@@ -143,7 +142,7 @@ class ScannedVerlLines extends ScannedLines {
         this.writer.set(name, value);
         // Dropped by the filter: from now on only its nulls and infinities matter, which the scanner always gives.
         if (this.keep && !this.keep.has(name)) {
-          this.roles[id] = DROPPED;
+          this.keyState()[id] = DROPPED;
           this.scanner.mute(id);
         }
       }
@@ -153,12 +152,8 @@ class ScannedVerlLines extends ScannedLines {
 
   /** The role of key `id`, decided once; the scanner stops giving the values of keys with no use. */
   private role(id: number): number {
-    if (id >= this.roles.length) {
-      const roles = new Uint8Array(2 * (id + 1));
-      roles.set(this.roles);
-      this.roles = roles;
-    }
-    let role = this.roles[id];
+    const roles = this.keyState();
+    let role = roles[id];
     if (role !== 0) return role;
     const key = this.scanner.key(id);
     if (key === 'step') role = STEP;
@@ -168,7 +163,7 @@ class ScannedVerlLines extends ScannedLines {
       role = METRIC;
     } else role = OTHER;
     if (role === OTHER) this.scanner.mute(id);
-    this.roles[id] = role;
+    roles[id] = role;
     return role;
   }
 }
