@@ -60,7 +60,7 @@ export class KeyFilter {
  *
  * @example
  * const w = new StepWriter('a.log'); w.record(2, 1); w.set('h', 0.5); w.record(1, 2); w.set('h', 0.6);
- * w.steps() // => Map { 2 => Map { 'h' => 0.5 }, 1 => Map { 'h' => 0.6 } }, and one out-of-order warning on report()
+ * w.run('a', 'a.log', 'verl-console').steps // => Map { 2 => Map { 'h' => 0.5 }, 1 => Map { 'h' => 0.6 } }, and one out-of-order warning on report()
  */
 export class StepWriter {
   private table: StepTable | undefined = new StepTable();
@@ -146,11 +146,6 @@ export class StepWriter {
   report(warnings: Warnings | undefined): void {
     this.rewrites.report(warnings, '(a resumed run?): the later values kept');
     this.outOfOrder.report(warnings, '(sorted by step)');
-  }
-
-  /** The steps as `RawRun` holds them: step → key → value, steps in first-seen order. */
-  steps(): RawRun['steps'] {
-    return this.map ?? this.table!.toMap();
   }
 
   /** The run: its steps (as a table while they are regular), and every key seen when a filter dropped some. */
