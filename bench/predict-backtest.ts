@@ -6,7 +6,7 @@
  * seeded runs with format learning and runs that follow the law exactly with known noise (where 90%
  * intervals should cover about 90%).
  *
- * Run: node --import tsx bench/predict-backtest.ts [logs...] (default: ../shared/data/verl-console-logs/)
+ * Run: node --import tsx bench/predict-backtest.ts [logs...] (default: the real logs in test/fixtures/real/)
  */
 import { scaleRlSigmoid } from '../src/fit/laws/scalerl-sigmoid.ts';
 import { fitLaw } from '../src/fit/nonlinear/fit-law.ts';
@@ -74,7 +74,7 @@ function table(title: string, series: RunSeries[], burnInOnly = false): string[]
 
 const paths = process.argv.slice(2);
 const t0 = performance.now();
-const real = (await ingest(paths.length ? paths : [new URL('../../shared/data/verl-console-logs/', import.meta.url).pathname])).series;
+const real = (await ingest(paths.length ? paths : [new URL('../test/fixtures/real/', import.meta.url).pathname])).series;
 const synthetic = Array.from({ length: 12 }, (_, i) =>
   syntheticRun({ run: `synthetic-${i}`, seed: 1000 + i, tau: 50 + 10 * i, formatPoints: i % 3 === 0 ? 2 : 0 }),
 );

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cli } from './run-cli.ts';
-import { assertClose, SHARED } from '../helpers.ts';
+import { assertClose, REAL_LOGS } from '../helpers.ts';
 
-const LOGS = `${SHARED}data/verl-console-logs/`;
+const LOGS = REAL_LOGS;
 const ROOT = new URL('../../', import.meta.url).pathname;
 const reference = JSON.parse(readFileSync(new URL('../fit/entropy-law-reference.json', import.meta.url), 'utf8')) as {
   cases: { name: string; a: number; b: number; stderr_a: number; ceiling: number; ceiling_stderr: number; t975: number }[];

@@ -4,9 +4,9 @@ import { linearRegression } from 'simple-statistics';
 import { cli } from './run-cli.ts';
 import { parseLawList } from '../../src/cli/commands/fit-laws.ts';
 import { ingest } from '../../src/index.ts';
-import { assertClose, SHARED } from '../helpers.ts';
+import { assertClose, REAL_LOGS } from '../helpers.ts';
 
-const GEMMA = `${SHARED}data/verl-console-logs/gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log`;
+const GEMMA = `${REAL_LOGS}gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log`;
 
 
 describe('entropy-law fit --law', () => {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from './run-cli.ts';
-import { SHARED } from '../helpers.ts';
+import { REAL_LOGS, waitFor } from '../helpers.ts';
 
-const LOGS = `${SHARED}data/verl-console-logs/`;
+const LOGS = REAL_LOGS;
 const GEMMA = `${LOGS}gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log`;
 
 
@@ -54,16 +54,20 @@ describe('entropy-law watch', () => {
     const stop = new AbortController();
     const outputs: string[] = [];
     const run = runCli(['watch', file, '--json', '--poll-ms', '20', '--burn-in', 'none'], { signal: stop.signal, out: outputs });
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const seen = (points: number) => outputs.some((l) => JSON.parse(l).points === points);
+    let complete = 0;
     for (const line of lines) {
-      // Write each line in two halves: the watcher must never read the first half as data.
+      // Write each line in two halves: the watcher must never read the first half as data. Each validation
+      // line is one point: with half of the next one written, wait until the watcher has reported every
+      // complete one, so that it polls while the half line is there.
       const cut = Math.floor(line.length / 2);
       appendFileSync(file, line.slice(0, cut), 'latin1');
-      if (/val\/test_score/.test(line)) await sleep(60);
+      const validation = /val\/test_score/.test(line);
+      if (validation && complete > 0) await waitFor(() => seen(complete), `the update with ${complete} points`);
       appendFileSync(file, `${line.slice(cut)}\n`, 'latin1');
+      if (validation) complete++;
     }
-    // Wait (bounded) for the watcher to see the whole file; a busy machine may take a while.
-    for (let waited = 0; waited < 15_000 && !outputs.some((l) => JSON.parse(l).points === 10); waited += 100) await sleep(100);
+    await waitFor(() => seen(10), 'the update with all 10 points');
     stop.abort();
     const { code } = await run;
     assert.equal(code, 0);

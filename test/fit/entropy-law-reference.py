@@ -2,7 +2,7 @@
 
 Run from the project root:  python3 test/fit/entropy-law-reference.py > test/fit/entropy-law-reference.json
 
-Cases: the three real verl console logs in ../shared/data/verl-console-logs/ (parsed here independently with a
+Cases: the three real verl console logs in test/fixtures/real/ (parsed here independently with a
 plain regex, as a cross-check of the TypeScript reader), and seeded synthetic runs with noise, with and
 without per-point sigma. For each: the points, and a, b, their standard errors and covariance as curve_fit
 reports them (absolute_sigma=False), plus the ceiling b - a with its delta-method standard error and the
@@ -19,7 +19,7 @@ from scipy.optimize import curve_fit
 from scipy.stats import t as student_t
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-LOGS = os.path.join(ROOT, "..", "shared", "data", "verl-console-logs")
+LOGS = os.path.join(ROOT, "test", "fixtures", "real")
 STEP = re.compile(r"step:(\d+) - (.*)$")
 
 
@@ -76,7 +76,7 @@ def fit_case(name, step, h, r, sigma=None):
 
 def main():
     cases = []
-    for fname in sorted(os.listdir(LOGS)):
+    for fname in sorted(f for f in os.listdir(LOGS) if f.endswith(".log")):
         pts = parse_verl(os.path.join(LOGS, fname))
         s, h, r = zip(*pts)
         cases.append(fit_case("real:" + fname, s, h, r))

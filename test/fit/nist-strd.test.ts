@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { levenbergMarquardt as mlLevenbergMarquardt } from 'ml-levenberg-marquardt';
 import { compileExpression } from '../../src/fit/expression/compile.ts';
 import { fitLawToColumns } from '../../src/fit/fit-columns.ts';
-import { SHARED } from '../helpers.ts';
+import { NIST_STRD } from '../helpers.ts';
 
 /**
  * NIST StRD nonlinear regression suite: 27 problems, two starts each. Each model is written here as an
@@ -55,7 +55,7 @@ interface Problem {
 
 /** Reads a StRD file: `bK = start1 start2 certified sd` lines, the certified RSS, then `y x…` data lines. */
 function readProblem(name: string): Problem {
-  const lines = readFileSync(`${SHARED}data/nist-strd/${name}.dat`, 'utf8').split(/\r?\n/);
+  const lines = readFileSync(`${NIST_STRD}${name}.dat`, 'utf8').split(/\r?\n/);
   const rows: number[][] = [];
   const table: number[][] = [];
   let rss = NaN;

@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compareLaws } from '../../src/fit/compare/compare-laws.ts';
 import { fitEntropyLaw } from '../../src/fit/entropy-law.ts';
-import { assertClose, SHARED } from '../helpers.ts';
+import { assertClose, REAL_LOGS } from '../helpers.ts';
 
 /** Minimal pairing of entropy and validation accuracy from a verl console log (lines carrying both). */
 function readVerl(file: string): { step: Float64Array; H: Float64Array; R: Float64Array } {
   const rows: number[][] = [];
-  for (const line of readFileSync(`${SHARED}data/verl-console-logs/${file}`, 'latin1').split('\n')) {
+  for (const line of readFileSync(`${REAL_LOGS}${file}`, 'latin1').split('\n')) {
     const step = /step:(\d+) - /.exec(line);
     const h = /actor\/entropy_loss:([-\d.]+)/.exec(line);
     const r = /val\/test_score\/openai\/gsm8k:([-\d.]+)/.exec(line);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import fc from 'fast-check';
+import { fc } from '../property.ts';
 import { parseMlflowMetricLine } from '../../src/ingest/mlflow.ts';
 import { parseOpenRlhfConsole } from '../../src/ingest/openrlhf-console.ts';
 import { parsePythonLiteral, PySyntaxError } from '../../src/ingest/python-literal.ts';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { FORMAT_READERS } from '../../src/ingest/format-readers.ts';
 import { SNIFF_HEAD_BYTES } from '../../src/ingest/reader.ts';
 import type { LogFormat } from '../../src/ingest/types.ts';
-import { SHARED } from '../helpers.ts';
+import { REAL_LOGS } from '../helpers.ts';
 import { FORMAT_FIXTURES } from './formats-text.helpers.ts';
 
 const TB = new URL('../fixtures/tensorboard/', import.meta.url).pathname;
@@ -43,6 +43,6 @@ test('each fixture is claimed by its own reader and no other', async () => {
 });
 
 test('verl console logs are claimed by none of these readers', async () => {
-  const dir = join(SHARED, 'data', 'verl-console-logs');
+  const dir = REAL_LOGS;
   for (const name of readdirSync(dir)) assert.deepEqual(await claims(join(dir, name)), [], name);
 });

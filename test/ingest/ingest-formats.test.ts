@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHARED } from '../helpers.ts';
+import { REAL_LOGS } from '../helpers.ts';
 import { FORMAT_FIXTURES, expectedFormats } from './formats-text.helpers.ts';
 import { chooseKeys, claimDirectory, ingest, KeyFilter, loadLog, READERS, sniffFile, Warnings } from './imports.ts';
 
@@ -127,8 +127,8 @@ describe('ingest: every format, detected from content and folder layout', () => 
 
   it('keeps only candidate keys without changing the key choice (real logs and fixtures)', async () => {
     const files = [
-      `${SHARED}data/verl-console-logs/Qwen2.5-0.5B-bsz256_2-prompt1024-resp512-0.567.log`,
-      `${SHARED}data/verl-console-logs/gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log`,
+      `${REAL_LOGS}Qwen2.5-0.5B-bsz256_2-prompt1024-resp512-0.567.log`,
+      `${REAL_LOGS}gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log`,
       join(FORMAT_FIXTURES, 'wandb/history.jsonl'),
       join(FORMAT_FIXTURES, 'wandb/history.csv'),
       join(dir, 'mixed/verl.log'),

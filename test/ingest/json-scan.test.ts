@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
+import { fc } from '../property.ts';
 import { compileScanner, MODULE_PATH, moduleText } from '../../scripts/build-wasm.ts';
 import { depthOf, JsonLineScanner, typeOf, ValueType } from '../../src/ingest/json-scan.ts';
 
@@ -117,6 +117,63 @@ describe('JsonLineScanner', () => {
   });
 });
 
+/**
+ * Whether a line JSON.parse accepts is one the scanner must read: judged from its keys as written, since
+ * JSON.parse decodes escapes (`"a\\/b"` is the plain `a/b` to it) and keeps one of two equal keys, while
+ * the scanner declines, on purpose, a raw key with an escape, a non-ASCII or all-digit key, a key that
+ * repeats (or two that flatten to one), any array, and nesting of 16 levels or more.
+ */
+function isPlain(line: string): boolean {
+  const { keys, array } = rawKeys(line);
+  return !array
+    && keys.every((k) => /^[\x20-\x7e]*$/.test(k) && !/["\\]/.test(k) && !/(^|\/)\d+$/.test(k))
+    && new Set(keys).size === keys.length
+    && Math.max(...keys.map((k) => k.split('/').length), 0) < 16;
+}
+
+/**
+ * The keys of a valid JSON line as its text spells them (escapes undecoded, repeats kept), flattened with
+ * `/` as the scanner does, and whether it holds an array. Only for text JSON.parse has accepted.
+ */
+function rawKeys(line: string): { keys: string[]; array: boolean } {
+  const keys: string[] = [];
+  let array = false;
+  let i = 0;
+  const space = () => {
+    while (i < line.length && ' \t\r\n'.includes(line[i])) i++;
+  };
+  const string = (): string => {
+    const start = ++i;
+    while (line[i] !== '"') i += line[i] === '\\' ? 2 : 1;
+    return line.slice(start, i++);
+  };
+  const value = (prefix: string): void => {
+    space();
+    if (line[i] === '{' || line[i] === '[') {
+      const object = line[i++] === '{';
+      array ||= !object;
+      space();
+      if (line[i] === (object ? '}' : ']')) return void i++;
+      for (;;) {
+        if (object) {
+          space();
+          const key = prefix + string();
+          keys.push(key);
+          space();
+          i++; // the colon
+          value(`${key}/`);
+        } else value(prefix);
+        space();
+        if (line[i++] !== ',') return;
+      }
+    }
+    if (line[i] === '"') return void string();
+    while (i < line.length && !',}] \t\r\n'.includes(line[i])) i++;
+  };
+  value('');
+  return { keys, array };
+}
+
 /** The type `reference` gives an array, which the scanner does not read. */
 const ARRAY = -1;
 
@@ -203,9 +260,7 @@ describe('JsonLineScanner against JSON.parse', () => {
           if (l.trim() === '' && /^[ \t\r]*$/.test(l)) return assert.equal(got, 'blank');
           if (got === 'other' || got === 'blank') {
             // Declining is allowed only for what the scanner leaves to JSON.parse on purpose.
-            const plain = expected !== undefined && expected.every(([k, t]) => t !== ARRAY && /^[\x20-\x7e]*$/.test(k) && !/["\\]/.test(k) && !/(^|\/)\d+$/.test(k))
-              && new Set(expected.map(([k]) => k)).size === expected.length && Math.max(...expected.map(([k]) => k.split('/').length), 0) < 16;
-            assert.ok(got === 'other' && !plain, `declined a plain line: ${JSON.stringify(l)}`);
+            assert.ok(got === 'other' && !(expected !== undefined && isPlain(l)), `declined a plain line: ${JSON.stringify(l)}`);
             return;
           }
           assert.ok(expected, `read a line JSON.parse rejects: ${JSON.stringify(l)}`);

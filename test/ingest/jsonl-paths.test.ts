@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
+import { fc } from '../property.ts';
 import { jsonlTableParser, KeyFilter, parseJsonlTable, parseVerlJsonl, readLineStream, verlJsonlParser, Warnings } from './imports.ts';
 import type { RawRun } from './imports.ts';
 

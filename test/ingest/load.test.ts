@@ -3,10 +3,10 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SHARED } from '../helpers.ts';
+import { REAL_LOGS } from '../helpers.ts';
 import { formatTidy, ingest, InputError, KNOWN_FORMATS, runIdFromPath, UsageError, Warnings, writeTidy } from './imports.ts';
 
-const LOGS = `${SHARED}data/verl-console-logs/`;
+const LOGS = REAL_LOGS;
 let dir = '';
 
 const CONSOLE = [

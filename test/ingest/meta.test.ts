@@ -14,7 +14,7 @@ import {
   parseManifest,
   parseModelSize,
 } from '../../src/ingest/meta/resolve.ts';
-import { SHARED } from '../helpers.ts';
+import { REAL_LOGS } from '../helpers.ts';
 import { ingest, InputError, Warnings } from './imports.ts';
 
 let dir = '';
@@ -153,7 +153,7 @@ describe('metadata through ingest and the CLI', () => {
 
   it('prints meta in fit --json and the fit legend, and applies --manifest and the flags', async () => {
     const manifest = put('manifest.csv', 'run,dataset\ngemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640,gsm8k\n');
-    const logs = `${SHARED}data/verl-console-logs/`;
+    const logs = REAL_LOGS;
     const json = await cli('fit', logs, '--json', '--manifest', manifest, '--algorithm', 'GRPO');
     assert.equal(json.code, 0, json.stderr);
     const runs = JSON.parse(json.stdout).runs as Array<{ run: string; meta: Record<string, unknown> }>;

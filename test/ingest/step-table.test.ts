@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
+import { fc } from '../property.ts';
 import { StepTable } from '../../src/ingest/step-table.ts';
 import { runKeys, StepWriter, toSeries } from './imports.ts';
 

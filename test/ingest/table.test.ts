@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
+import { fc } from '../property.ts';
 import { csvRecords, detectDelimiter, formatCsvField, InputError, parseCsvLine, parseCsvTable, parseJsonlTable, parseVerlJsonl, Warnings } from './imports.ts';
 
 describe('CSV lines', () => {

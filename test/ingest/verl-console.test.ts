@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
-import { assertClose, SHARED } from '../helpers.ts';
+import { fc } from '../property.ts';
+import { assertClose, REAL_LOGS } from '../helpers.ts';
 import { ingest, parseVerlConsole, parseVerlConsoleLine, parsePythonScalar, stripConsolePrefixes, Warnings } from './imports.ts';
 
-const LOGS = `${SHARED}data/verl-console-logs/`;
+const LOGS = REAL_LOGS;
 const reference = JSON.parse(readFileSync(new URL('./fixtures/verl_console_reference.json', import.meta.url), 'utf8')) as {
   runs: Record<string, { points: number; first: number[]; last: number[]; sumStep: number; sumEntropy: number; sumMetric: number }>;
 };

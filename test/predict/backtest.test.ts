@@ -9,7 +9,7 @@ import { formatBacktest } from '../../src/predict/format.ts';
 import { modelRun, predictFromEntropy } from '../../src/predict/run-model.ts';
 import { syntheticRun } from '../../src/predict/synthetic.ts';
 import { UsageError } from '../../src/util/errors.ts';
-import { SHARED, assertClose } from '../helpers.ts';
+import { REAL_LOGS, assertClose } from '../helpers.ts';
 
 const pinnedSet = (): RunSeries[] => [
   syntheticRun({ run: 'clean-1', seed: 11 }),
@@ -169,7 +169,7 @@ test('cuts too short to model are kept as null rows; bad options are refused', (
 
 let real: RunSeries[] = [];
 before(async () => {
-  real = (await ingest([`${SHARED}data/verl-console-logs/`])).series;
+  real = (await ingest([REAL_LOGS])).series;
 });
 
 test('real logs: the burn-in rule cuts the early-forecast error of the format-learning runs', () => {

@@ -7,7 +7,7 @@ import { detectBurnIn, theilSen } from '../../src/predict/burn-in.ts';
 import { entropyRangeWarning, entropyRisingWarning, formatLearningWarning, lateRegimeWarning } from '../../src/predict/diagnostics.ts';
 import { modelRun } from '../../src/predict/run-model.ts';
 import { syntheticRun } from '../../src/predict/synthetic.ts';
-import { SHARED, assertClose } from '../helpers.ts';
+import { REAL_LOGS, assertClose } from '../helpers.ts';
 
 const codes = (s: RunSeries, options = {}): string[] => modelRun(s, options).warnings.map((w) => w.code);
 
@@ -75,7 +75,7 @@ test('a late regime change is flagged; a run that follows the law is not', () =>
 
 let real: RunSeries[] = [];
 before(async () => {
-  real = (await ingest([`${SHARED}data/verl-console-logs/`])).series;
+  real = (await ingest([REAL_LOGS])).series;
 });
 
 test('real logs: the Qwen2.5-0.5B runs start with format learning (2 points), gemma does not', () => {

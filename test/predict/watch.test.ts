@@ -8,7 +8,7 @@ import { forecastRun } from '../../src/predict/forecast.ts';
 import { LineTail } from '../../src/predict/line-tail.ts';
 import { syntheticRun } from '../../src/predict/synthetic.ts';
 import { watch, type WatchUpdate } from '../../src/predict/watch.ts';
-import { SHARED } from '../helpers.ts';
+import { REAL_LOGS } from '../helpers.ts';
 
 let dir = '';
 before(async () => {
@@ -76,7 +76,7 @@ test('watch refreshes the forecast once per new point, never from a half-written
 });
 
 test('watching a real verl log written in odd-sized chunks gives the same run as ingest', async () => {
-  const source = `${SHARED}data/verl-console-logs/gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log`;
+  const source = `${REAL_LOGS}gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log`;
   const bytes = await readFile(source);
   const path = join(dir, 'gemma.log');
   await writeFile(path, '');
@@ -119,8 +119,9 @@ test('watch follows verl JSONL on its timer, and starts over when the file is re
     },
   });
   await four;
-  // A few more timer ticks with the half line still pending must not add a point.
-  await new Promise((r) => setTimeout(r, 60));
+  // More checks with the half line still pending must not add a point.
+  await w.poll();
+  await w.poll();
   assert.deepEqual(seen, [4], 'four complete lines, one half line');
   await appendFile(path, line(4).slice(20));
   await five;

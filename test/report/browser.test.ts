@@ -89,7 +89,7 @@ test('the report renders every chart offline, with hostile run names shown as te
   // No console errors or warnings: a CSP violation, a failed chart or a Vega-Lite warning would show here.
   assert.deepEqual(log.console.filter((m) => m.type === 'error' || m.type === 'warning'), []);
   assert.deepEqual(log.requests, [url]);
-  await page.screenshot({ path: '/tmp/entropy-law-report.png', fullPage: true });
+  await page.screenshot({ path: join(tmpdir(), 'entropy-law-report.png'), fullPage: true });
 
   // Content-Security-Policy: only the page's own inline scripts (by hash), no 'unsafe-eval'; the charts
   // above rendered under it, so vega ran without eval, and nothing was refused.

@@ -18,7 +18,7 @@ from decimal import Decimal, getcontext
 
 getcontext().prec = 50
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "..", "shared", "data", "nist-strd", "Lanczos1.dat")
+DATA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "fixtures", "nist-strd", "Lanczos1.dat")
 
 
 # fitLawToColumns('b1*exp(-b2*x) + b3*exp(-b4*x) + b5*exp(-b6*x)', …) from NIST start 1, as doubles.
