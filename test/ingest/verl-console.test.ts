@@ -21,7 +21,7 @@ describe('verl console: the shared real logs', () => {
 
   it('ingests all three with the legacy keys, exact counts and values', async () => {
     const warnings = new Warnings();
-    const data = await ingest([LOGS], { warnings });
+    const data = await ingest([`${LOGS}*.log`], { warnings });
     assert.deepEqual(
       data.runs.map((r) => r.id),
       expected.map((e) => e.id).sort(),
