@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { BUILTIN_LAWS } from '../src/fit/laws/index.ts';
 import { fitLaw } from '../src/fit/nonlinear/fit-law.ts';
-import { normal, seededRng } from '../src/predict/rng.ts';
+import { Rng } from '../src/util/rng.ts';
 
 const TRUTHS: Record<string, number[]> = {
   'entropy-exp': [0.12, 0.92],
@@ -38,13 +38,13 @@ async function scipyTimes(runs: number): Promise<Record<string, number> | null> 
  * @example (await benchLaws(1000))[0] // => 'entropy-exp: 1000 fits, 12.3 µs/fit; scipy curve_fit 310.2 µs/fit; ratio 25.2×'
  */
 export async function benchLaws(runs = 10_000): Promise<string[]> {
-  const rng = seededRng(1);
+  const rng = new Rng(1);
   const ours: { name: string; seconds: number; failed: number }[] = [];
   for (const [name, law] of Object.entries(BUILTIN_LAWS)) {
     const x = law.variables[0] === 'H' ? linspace(1.6, 0.05, 40) : linspace(10, 2000, 40);
     const clean = new Float64Array(40);
     law.evaluate(TRUTHS[name], [x], clean);
-    const ys = Array.from({ length: runs }, () => clean.map((v) => v + 0.01 * normal(rng)));
+    const ys = Array.from({ length: runs }, () => clean.map((v) => v + 0.01 * rng.normal()));
     let failed = 0;
     const t0 = performance.now();
     for (const y of ys) if (!fitLaw(law, { columns: [x], y }).converged) failed++;

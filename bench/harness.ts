@@ -6,7 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createPolicy, DEFAULT_MODEL, maybeTask, Rng, drawTrain, supervisedBatch, type Policy } from '../src/harness/index.ts';
+import { createPolicy, DEFAULT_MODEL, maybeTask, drawTrain, supervisedBatch, type Policy } from '../src/harness/index.ts';
+import { Rng } from '../src/util/rng.ts';
 
 /** Seconds each measurement runs (after one warm-up call). */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);

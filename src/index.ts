@@ -6,6 +6,7 @@
 // Errors and warnings
 export { InputError, UsageError, formatLocation, type Location } from './util/errors.ts';
 export { Warnings } from './util/warnings.ts';
+export { Rng, hashUniform } from './util/rng.ts';
 
 // Ingest
 export {

@@ -28,4 +28,3 @@ export { evaluate, type Evaluation } from './evaluate.ts';
 // Checkpoints and the warm start
 export { encodeCheckpoint, loadCheckpoint, parseCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
 export { learningRate, pretrain, type PretrainOptions, type PretrainResult } from './pretrain.ts';
-export { hashUniform, Rng } from './rng.ts';

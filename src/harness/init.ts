@@ -1,6 +1,6 @@
 import type { ModelConfig } from './config.ts';
 import { paramLayout } from './layout.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../util/rng.ts';
 
 /**
  * GPT-2 initialisation: weights N(0, 0.02²), the two projections that write into the residual stream

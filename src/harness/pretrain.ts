@@ -5,7 +5,7 @@ import { saveCheckpoint } from './checkpoint.ts';
 import type { ModelConfig } from './config.ts';
 import { evaluate } from './evaluate.ts';
 import { createPolicy, type DeviceName } from './policy.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../util/rng.ts';
 import { drawTrain, maybeTask, supervisedBatch, validationSet, type TaskName } from './tasks/index.ts';
 import type { Task } from './tasks/task.ts';
 import type { AdamWOptions, Policy } from './types.ts';

@@ -1,6 +1,6 @@
 import { UsageError } from '../util/errors.ts';
 import { fitEntropyDecay, predictEntropy, type DecayFit, type DecayModel } from './entropy-decay.ts';
-import { seededRng } from './rng.ts';
+import { Rng } from '../util/rng.ts';
 
 /** Options for `chooseEntropyModel`. */
 export interface EntropyModelOptions {
@@ -110,7 +110,7 @@ export function entropyTrendVariance(
     fitted[i] = predictEntropy(fit, step[i]);
     resid[i] = (entropy[i] - fitted[i]) * inflate;
   }
-  const rng = seededRng(seed);
+  const rng = new Rng(seed);
   const m = at.length;
   const sum = new Float64Array(m);
   const sum2 = new Float64Array(m);

@@ -38,9 +38,8 @@ export type { WatchOptions, WatchUpdate, Watcher } from './watch.ts';
 export { LineTail, type TailChunk } from './line-tail.ts';
 export { LiveRun, LIVE_FORMATS, type LiveRunOptions } from './live-run.ts';
 
-// Synthetic runs and seeded randomness (tests, benchmarks, calibration checks)
+// Synthetic runs (tests, benchmarks, calibration checks)
 export { syntheticRun, type SyntheticRunOptions } from './synthetic.ts';
-export { seededRng, normal, type Rng } from './rng.ts';
 
 // Plain-text output for the CLI
 export { formatForecast, formatBacktest } from './format.ts';

@@ -1,5 +1,5 @@
 import type { RunSeries } from '../ingest/types.ts';
-import { normal, seededRng } from './rng.ts';
+import { Rng } from '../util/rng.ts';
 
 /** Parameters of a synthetic run that follows the law exactly, up to Gaussian noise. */
 export interface SyntheticRunOptions {
@@ -50,15 +50,15 @@ export function syntheticRun(options: SyntheticRunOptions = {}): RunSeries {
     formatPoints = 0,
     formatDrop = 0.3,
   } = options;
-  const rng = seededRng(seed);
+  const rng = new Rng(seed);
   const step = new Float64Array(points);
   const entropy = new Float64Array(points);
   const metric = new Float64Array(points);
   for (let i = 0; i < points; i++) {
     const t = (i + 1) * every;
     step[i] = t;
-    entropy[i] = Math.max(0, floor + (h0 - floor) * Math.exp(-t / tau) + noiseH * normal(rng));
-    metric[i] = b - a * Math.exp(entropy[i]) + noiseR * normal(rng);
+    entropy[i] = Math.max(0, floor + (h0 - floor) * Math.exp(-t / tau) + noiseH * rng.normal());
+    metric[i] = b - a * Math.exp(entropy[i]) + noiseR * rng.normal();
     if (i < formatPoints) metric[i] -= formatDrop * (1 - i / formatPoints);
   }
   return { run, step, entropy, metric };

@@ -4,7 +4,7 @@ import { paramLayout } from '../../src/harness/layout.ts';
 import { backward, forward } from '../../src/harness/cpu/model.ts';
 import { matmulNT } from '../../src/harness/cpu/matmul.ts';
 import { drawToken } from '../../src/harness/sampling.ts';
-import { hashUniform } from '../../src/harness/rng.ts';
+import { hashUniform } from '../../src/util/rng.ts';
 import { TINY, randomBatch, randomParams } from './fixtures.ts';
 
 const f64 = (n: number) => new Float64Array(n);

@@ -1,5 +1,5 @@
 import { resolveModelConfig, type ModelConfig } from '../../src/harness/config.ts';
-import { Rng } from '../../src/harness/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 import type { Batch } from '../../src/harness/types.ts';
 
 /** A model small enough for finite differences and SwiftShader, with ragged sizes (not multiples of 4 or 16). */

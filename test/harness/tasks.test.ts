@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError, InputError } from '../../src/util/errors.ts';
-import { CharTokenizer, Rng, addTask, drawTrain, isValidation, maybeTask, modTask, reward, supervisedBatch, validationSet } from '../../src/harness/index.ts';
+import { CharTokenizer, addTask, drawTrain, isValidation, maybeTask, modTask, reward, supervisedBatch, validationSet } from '../../src/harness/index.ts';
+import { Rng } from '../../src/util/rng.ts';
 
 test('each task solves its known examples exactly', () => {
   assert.equal(maybeTask('add').solve('12+34='), '640'); // 46, least-significant digit first

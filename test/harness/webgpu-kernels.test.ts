@@ -6,7 +6,7 @@ import { GpuPolicy } from '../../src/harness/webgpu/backend.ts';
 import { PipelineCache } from '../../src/harness/webgpu/pipeline-cache.ts';
 import { matmulKernel } from '../../src/harness/webgpu/kernels/matmul.ts';
 import { compile, encode, readBack, storageBuffer, whole } from '../../src/harness/webgpu/runner.ts';
-import { Rng } from '../../src/harness/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 import { TINY, randomBatch, randomParams, relativeError } from './fixtures.ts';
 
 // Without a GPU the kernels run on SwiftShader; a missing adapter makes these tests fail, never skip.

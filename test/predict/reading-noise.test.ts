@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fitEntropyLaw } from '../../src/fit/entropy-law.ts';
 import { readingNoise, secondDifferenceScatter } from '../../src/predict/reading-noise.ts';
-import { normal, seededRng } from '../../src/predict/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 import { syntheticRun } from '../../src/predict/synthetic.ts';
 import { assertClose } from '../helpers.ts';
 
@@ -20,11 +20,11 @@ test('secondDifferenceScatter: known answers, equal and unequal spacing', () => 
 });
 
 test('secondDifferenceScatter recovers white noise under a smooth trend', () => {
-  const rng = seededRng(3);
+  const rng = new Rng(3);
   const n = 4000;
   const t = Array.from({ length: n }, (_, i) => 10 * (i + 1));
   // R climbing by 0.3 along the run: first differences would see the trend, second differences barely do.
-  const y = t.map((s) => 0.6 - 0.3 * Math.exp(-s / 5000) + 0.01 * normal(rng));
+  const y = t.map((s) => 0.6 - 0.3 * Math.exp(-s / 5000) + 0.01 * rng.normal());
   // Relative standard error ≈ ½·sqrt(35/18 / n) ≈ 1.1%: 5% is over four of them.
   assertClose(secondDifferenceScatter(t, y), 0.01, { rtol: 0.05 });
 });

@@ -4,7 +4,7 @@
  * a time series; pairs resampling is offered for heteroskedastic data. Percentile intervals.
  */
 import { UsageError } from '../../util/errors.ts';
-import { seededRng } from '../../predict/rng.ts';
+import { Rng } from '../../util/rng.ts';
 import type { Law, LawData } from '../laws/types.ts';
 import { fitLaw, type FitLawOptions } from '../nonlinear/fit-law.ts';
 
@@ -74,7 +74,7 @@ export function bootstrapLaw(law: Law, data: LawData, options: BootstrapOptions 
   const fitted = new Float64Array(n);
   law.evaluate(full.values, data.columns, fitted);
   const residuals = Float64Array.from(data.y, (v, i) => v - fitted[i]);
-  const rng = seededRng(seed);
+  const rng = new Rng(seed);
   const draws = law.params.map(() => [] as number[]);
   const derivedDraws = names.map(() => [] as number[]);
   const start = Object.fromEntries(law.params.map((q, j) => [q, full.values[j]]));

@@ -2,7 +2,7 @@ import type { ModelConfig } from '../config.ts';
 import { checkBatch, checkSample } from '../validate.ts';
 import { initParams } from '../init.ts';
 import { checkState, paramLayout, type ParamLayout } from '../layout.ts';
-import { hashUniform } from '../rng.ts';
+import { hashUniform } from '../../util/rng.ts';
 import { drawToken } from '../sampling.ts';
 import type { AdamWOptions, Batch, ForwardResult, Policy, PolicyState, SampleOptions, SampleResult } from '../types.ts';
 import { adamwStep } from './adamw.ts';

@@ -1,5 +1,5 @@
 import { usageError } from '../../util/errors.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../util/rng.ts';
 import { pad, type Task } from './task.ts';
 import { CharTokenizer } from './tokenizer.ts';
 

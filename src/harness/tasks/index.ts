@@ -1,5 +1,5 @@
 import { usageError } from '../../util/errors.ts';
-import { Rng } from '../rng.ts';
+import { Rng } from '../../util/rng.ts';
 import type { Batch } from '../types.ts';
 import { addTask } from './add.ts';
 import { modTask, type ModTaskOptions } from './mod.ts';

@@ -1,4 +1,4 @@
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../util/rng.ts';
 import type { Task } from './task.ts';
 import { CharTokenizer } from './tokenizer.ts';
 

@@ -1,4 +1,4 @@
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../util/rng.ts';
 import type { CharTokenizer } from './tokenizer.ts';
 
 /** One problem: a fixed-length prompt and its one correct fixed-length answer. */
