@@ -16,6 +16,24 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI is a thin layer over the library: it reaches the library only through src/index.ts, so that
+    // everything it does is something a library user can do too.
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(ingest|fit|predict|report|harness|util)(/|$)',
+              message: 'the CLI imports the library only through src/index.ts',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests read the CLI's JSON output, whose shape they check field by field.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -30,52 +30,29 @@ export {
   metaFromConfigFiles,
   readManifest,
   parseModelSize,
+  normalizeAlgorithm,
   formatRunMeta,
 } from './ingest/index.ts';
 export type { Dataset, IngestOptions, IngestProgress, KeyChoice, LogFormat, MetricKind, MetaOrigin, RawRun, RunInfo, RunMeta, RunSeries } from './ingest/types.ts';
 
-// Fit
-export { fitEntropyLaw, predictMetric, type EntropyLawOptions } from './fit/entropy-law.ts';
+// Fit: one fit type (LawFit) for every law; entropy-exp is solved exactly.
+export { fitEntropyLaw, type EntropyLawOptions } from './fit/entropy-law.ts';
+export { evaluateFit, variableSlope } from './fit/evaluate.ts';
+export { notIdentifiable } from './fit/identifiability.ts';
 export { studentTCdf, studentTQuantile } from './fit/student-t.ts';
-export type { Ceiling, EntropyLawFit, ParamStats } from './fit/types.ts';
+export type { Estimate, LawFit, RobustInfo } from './fit/types.ts';
 // Laws beyond the paper's: the registry, user expressions, the nonlinear engine, uncertainty, model choice.
 export * from './fit/api.ts';
 
-// Predict
-export { ceilingOf } from './predict/ceiling.ts';
-export { earlyFitPoints, forecastFromEarlyFit, type EarlyFitOptions } from './predict/early-fit.ts';
-export type { EarlyForecast, ForecastPoint } from './predict/types.ts';
-export {
-  forecastRun,
-  forecastJson,
-  modelRun,
-  predictInTime,
-  predictFromEntropy,
-  readingNoise,
-  fitEntropyDecay,
-  predictEntropy,
-  chooseEntropyModel,
-  backtest,
-  backtestJson,
-  detectBurnIn,
-  watch,
-  syntheticRun,
-} from './predict/index.ts';
-export type {
-  ForecastOptions,
-  RunForecast,
-  ForecastJson,
-  RunModel,
-  DecayFit,
-  DecayModel,
-  Backtest,
-  BacktestOptions,
-  BacktestJson,
-  PredictWarning,
-  WatchOptions,
-  WatchUpdate,
-  Watcher,
-} from './predict/index.ts';
+// Predict: the analysis of a run, forecasts, backtests, across runs, watch, JSON records.
+export * from './predict/index.ts';
+
+// Report: the self-contained HTML page and the figures.
+export * from './report/index.ts';
+
+// Formatting and option checks shared by the CLI and the report.
+export { fixed, sig, pm, interval, percent, MISSING } from './util/format.ts';
+export { checkConfidence, checkFraction, checkInteger, checkFinite } from './util/checks.ts';
 
 // Training harness: a small transformer policy on the CPU or WebGPU, tasks, checkpoints, warm start.
 // A namespace, because its names (Rng, Task, …) are its own and would clash with the analysis API's.

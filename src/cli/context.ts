@@ -1,6 +1,4 @@
-import type { RunAnalysis } from '../predict/analyze.ts';
-import { InputError } from '../util/errors.ts';
-import { Warnings } from '../util/warnings.ts';
+import { InputError, Warnings, type RunAnalysis } from '../index.ts';
 
 /** Where a command writes, and the warnings it collects; one per CLI invocation. */
 export class CliContext {
@@ -16,7 +14,7 @@ export class CliContext {
   }
 
   /** Fails the command (exit 1) when no run could be fit: some output is only useful with one. */
-  requireSomeFit(runs: RunAnalysis[]): void {
+  requireSomeFit(runs: readonly RunAnalysis[]): void {
     if (!runs.some((r) => r.fit)) {
       const reasons = [...new Set(runs.map((r) => r.error).filter(Boolean))].join('; ');
       throw new InputError(`no run could be fit${reasons ? `: ${reasons}` : ''}`);

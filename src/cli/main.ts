@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { InputError, UsageError } from '../util/errors.ts';
+import { InputError, UsageError } from '../index.ts';
 import { registerAcross } from './commands/across.ts';
 import { registerBacktest } from './commands/backtest.ts';
 import { registerFit } from './commands/fit.ts';
@@ -66,9 +66,31 @@ function exitCodeOf(error: unknown, err: (text: string) => void): number {
     err(`entropy-law: ${oneLine(error.message)}`);
     return EXIT.input;
   }
+  const io = ioFailure(error);
+  if (io) {
+    err(`entropy-law: ${oneLine(io)}`);
+    return EXIT.input;
+  }
   const message = error instanceof Error ? error.message : String(error);
   err(`entropy-law: internal error: ${oneLine(message)}`);
   return EXIT.internal;
+}
+
+/** Errors of the file system a user can fix (a path that is a directory, no permission, a full disk), as one sentence. */
+function ioFailure(error: unknown): string | null {
+  const e = error as NodeJS.ErrnoException;
+  const why: Record<string, string> = {
+    EISDIR: 'is a directory',
+    ENOTDIR: 'is inside something that is not a directory',
+    ENOENT: 'does not exist',
+    EACCES: 'permission denied',
+    EPERM: 'not permitted',
+    EROFS: 'is on a read-only file system',
+    ENOSPC: 'no space left on the device',
+    EEXIST: 'already exists',
+  };
+  if (!(error instanceof Error) || typeof e.code !== 'string' || !(e.code in why) || typeof e.path !== 'string') return null;
+  return `${e.path}: ${why[e.code]} (${e.code})`;
 }
 
 /** Keeps an error to one terminal line whatever a log put into it. */

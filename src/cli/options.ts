@@ -1,9 +1,18 @@
+/** The flags the commands share, and how they turn into library options. */
 import { Command, Option } from 'commander';
-import { ingest } from '../ingest/load.ts';
-import { normalizeAlgorithm, parseModelSize, readManifest } from '../ingest/meta/resolve.ts';
-import type { Dataset, IngestOptions, RunMeta } from '../ingest/types.ts';
-import { UsageError } from '../util/errors.ts';
-import type { Warnings } from '../util/warnings.ts';
+import {
+  ingest,
+  normalizeAlgorithm,
+  parseModelSize,
+  parseStart,
+  readManifest,
+  UsageError,
+  type AnalyzeOptions,
+  type Dataset,
+  type IngestOptions,
+  type RunMeta,
+  type Warnings,
+} from '../index.ts';
 import { progressBar } from './progress.ts';
 
 /** The options every command that reads logs shares. */
@@ -37,6 +46,48 @@ export function withInputFlags(command: Command): Command {
     .option('--algorithm <name>', 'RL algorithm of every run, e.g. grpo, ppo, dapo')
     .option('--dataset <name>', 'training data set of every run, e.g. gsm8k')
     .option('--no-progress', 'never draw the progress bar (drawn on a terminal for large or many inputs)');
+}
+
+/** The flags that choose a run's points and the law fitted to them: the same in every command that fits. */
+export interface FitFlags {
+  law?: string;
+  x?: string;
+  start?: Record<string, number>;
+  robust?: boolean;
+  burnIn: 'auto' | 'none' | number;
+  minStep?: number;
+  maxStep?: number;
+}
+
+/**
+ * Adds the fit flags to a command. `lawHelp` says what `--law` takes there (a list, in `fit` and
+ * `backtest`, compares laws).
+ */
+export function withFitFlags(command: Command, lawHelp = 'the law to fit'): Command {
+  return command
+    .option(
+      '--law <law>',
+      `${lawHelp}: entropy-exp (default, exact), entropy-linear, entropy-exp3, power, scalerl-sigmoid, or an expression such as "b - a*exp(c*H)" over H, R, step, C`,
+    )
+    .option('--x <column>', 'column for a built-in law\'s variable (H for entropy laws; C = step for power and scalerl-sigmoid)')
+    .option('--start <values>', 'starting values, e.g. a=0.1,b=0.5', parseStart)
+    .option('--robust', 'Huber loss by iteratively reweighted least squares, for outlying validation points')
+    .option('--burn-in <rule>', 'leading points to exclude: auto (format learning), none, or a count', parseBurnIn, 'auto')
+    .option('--min-step <step>', 'use only points at this step or later', numberFlag('min-step'))
+    .option('--max-step <step>', 'use only points at this step or earlier', numberFlag('max-step'));
+}
+
+/** The library's analysis options for a set of fit flags (and one law of a `--law` list). */
+export function analyzeOptions(flags: FitFlags, law = flags.law): AnalyzeOptions {
+  return {
+    law,
+    x: flags.x,
+    start: flags.start,
+    robust: flags.robust,
+    burnIn: flags.burnIn,
+    minStep: flags.minStep,
+    maxStep: flags.maxStep,
+  };
 }
 
 /** The metadata flags as `RunMeta`, or `undefined` when none is given. */

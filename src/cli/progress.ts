@@ -3,7 +3,7 @@
  * work worth watching (large or many files), redrawn at most every `intervalMs`, and erased when done, so
  * output that is piped or parsed (`--json`) never sees it.
  */
-import type { IngestProgress } from '../ingest/types.ts';
+import type { IngestProgress } from '../index.ts';
 
 /** Where the bar is drawn: a writable stream that may be a terminal (`process.stderr`). */
 export interface ProgressStream {

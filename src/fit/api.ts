@@ -15,7 +15,6 @@ export type { CompiledExpression } from './expression/compile.ts';
 // Fitting: the nonlinear engine and the entry points the command line calls.
 export { fitLaw } from './nonlinear/fit-law.ts';
 export type { FitLawOptions } from './nonlinear/fit-law.ts';
-export type { LawFit, RobustInfo } from './nonlinear/types.ts';
 export type { RobustOptions } from './nonlinear/robust.ts';
 export { levenbergMarquardt, STOP_REASONS } from './nonlinear/lmder.ts';
 export type { LeastSquaresProblem, LevenbergMarquardtOptions, LevenbergMarquardtResult } from './nonlinear/lmder.ts';
@@ -24,7 +23,7 @@ export type { FitColumnsOptions } from './fit-columns.ts';
 
 // Uncertainty: delta-method bands and ceiling, seeded bootstrap.
 export { lawCeiling, predictionBand } from './uncertainty/prediction-band.ts';
-export type { Band, DerivedEstimate, PredictionBandOptions } from './uncertainty/prediction-band.ts';
+export type { Band, PredictionBandOptions } from './uncertainty/prediction-band.ts';
 export { bootstrapLaw } from './uncertainty/bootstrap.ts';
 export type { BootstrapInterval, BootstrapOptions, BootstrapResult } from './uncertainty/bootstrap.ts';
 

@@ -1,7 +1,8 @@
+import { checkConfidence } from '../util/checks.ts';
 import { InputError, UsageError } from '../util/errors.ts';
 import { MIN_RELATIVE_SPREAD } from '../util/tolerances.ts';
 import { studentTQuantile } from './student-t.ts';
-import type { EntropyLawFit } from './types.ts';
+import type { LawFit } from './types.ts';
 
 /** Options for `fitEntropyLaw`. */
 export interface EntropyLawOptions {
@@ -17,9 +18,10 @@ export interface EntropyLawOptions {
 
 /**
  * Fits R = −a·exp(H) + b by exact (weighted) linear least squares in X = exp(H): the law is linear in X
- * with slope −a and intercept b, so no iteration is needed. Returns a, b, their standard errors and
- * covariance (the usual OLS formulas, equal to scipy.optimize.curve_fit's), Student-t confidence intervals
- * with n − 2 degrees of freedom, R² and RMSE. O(n).
+ * with slope −a and intercept b, so no iteration is needed. This is the `entropy-exp` law's fast path: the
+ * result is the same `LawFit` that `fitLaw(entropyExp, …)` returns (a, b, their standard errors and
+ * covariance by the usual OLS formulas, equal to scipy.optimize.curve_fit's, Student-t intervals with n − 2
+ * degrees of freedom, R² and RMSE), computed without the general engine's allocations. O(n).
  *
  * Throws an `InputError` for fewer than 3 points, non-finite values, or entropy without spread (a is then
  * not identifiable); a `UsageError` for bad options.
@@ -29,17 +31,15 @@ export function fitEntropyLaw(
   entropy: ArrayLike<number>,
   metric: ArrayLike<number>,
   options: EntropyLawOptions = {},
-): EntropyLawFit {
+): LawFit {
   const { sigma, confidence = 0.95 } = options;
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new UsageError(`invalid confidence: ${confidence} (expected a number in (0, 1))`);
-  }
+  checkConfidence(confidence);
   const n = entropy.length;
   if (metric.length !== n) {
-    throw new UsageError(`fitEntropyLaw needs as many metric values as entropy values (${metric.length} vs ${n})`);
+    throw new UsageError(`the entropy law needs as many metric values as entropy values (${metric.length} vs ${n})`);
   }
-  if (sigma && sigma.length !== n) throw new UsageError(`fitEntropyLaw needs one sigma per point (${sigma.length} vs ${n})`);
-  if (n < 3) throw new InputError(`fitEntropyLaw requires at least 3 points (got ${n})`);
+  if (sigma && sigma.length !== n) throw new UsageError(`the entropy law needs one sigma per point (${sigma.length} vs ${n})`);
+  if (n < 3) throw new InputError(`the law requires at least 3 points (got ${n})`);
   return _fitEntropyLaw(entropy, metric, sigma, confidence);
 }
 
@@ -54,7 +54,7 @@ function _fitEntropyLaw(
   metric: ArrayLike<number>,
   sigma: ArrayLike<number> | undefined,
   confidence: number,
-): EntropyLawFit {
+): LawFit {
   const n = entropy.length;
   const x = scratch(n);
   const x0 = Math.exp(entropy[0]);
@@ -71,7 +71,7 @@ function _fitEntropyLaw(
     const h = entropy[i];
     const y = metric[i];
     if (!Number.isFinite(h) || !Number.isFinite(y)) {
-      throw new InputError(`fitEntropyLaw requires finite values (point ${i + 1}: H = ${h}, R = ${y})`);
+      throw new InputError(`the law requires finite values (point ${i + 1}: H = ${h}, R = ${y})`);
     }
     let w = 1;
     if (sigma) {
@@ -93,7 +93,12 @@ function _fitEntropyLaw(
     syy += w * dy * dy;
   }
   if (!(xMax - xMin > MIN_RELATIVE_SPREAD * Math.abs(xMax))) {
-    throw new InputError(`fitEntropyLaw requires entropy that varies (all ${n} points have H = ${entropy[0]})`);
+    const [lo, hi] = [Math.log(xMin), Math.log(xMax)];
+    throw new InputError(
+      lo === hi
+        ? `the law requires entropy that varies (all ${n} points have H = ${lo}): a and b cannot be told apart`
+        : `the law requires entropy that varies more (H from ${lo} to ${hi} over ${n} points): exp(H) cannot tell a from b`,
+    );
   }
   // Centre the shifted sums: Σw(x − x̄)² = Σw(x − x0)² − (Σw(x − x0))²/Σw, and likewise for the others.
   const mx = sx / sw;
@@ -130,21 +135,37 @@ function _fitEntropyLaw(
   const r2 = syy > 0 ? Math.max(0, 1 - ssrWeighted / syy) : ssrWeighted === 0 ? 1 : 0;
   return {
     law: 'entropy-exp',
+    formula: ENTROPY_EXP_FORMULA,
+    paramNames: ENTROPY_EXP_PARAMS,
+    values: [a, b],
     params: { a, b },
     stderr: { a: seA, b: seB },
+    ci: { a: [a - t * seA, a + t * seA], b: [b - t * seB, b + t * seB] },
     covariance: [
       [varA, covAB],
       [covAB, varB],
     ],
-    ci: { a: [a - t * seA, a + t * seA], b: [b - t * seB, b + t * seB] },
     confidence,
     n,
     dof,
+    ssr: ssrWeighted,
+    chiSquareReduced: s2,
+    sigma: Math.sqrt(s2),
     r2,
     rmse: Math.sqrt(ssr / n),
-    sigma: Math.sqrt(s2),
+    converged: true,
+    reason: 'exact linear least squares',
+    iterations: 0,
+    evaluations: 1,
+    startsTried: 1,
+    atBound: [],
+    warnings: [],
   };
 }
+
+/** The `entropy-exp` law's formula and parameter names, shared with its `Law` object. */
+export const ENTROPY_EXP_FORMULA = 'R = −a·exp(H) + b';
+export const ENTROPY_EXP_PARAMS: readonly string[] = Object.freeze(['a', 'b']);
 
 let scratchBuffer = new Float64Array(256);
 
@@ -155,12 +176,4 @@ let scratchBuffer = new Float64Array(256);
 function scratch(n: number): Float64Array {
   if (scratchBuffer.length < n) scratchBuffer = new Float64Array(Math.max(n, 2 * scratchBuffer.length));
   return scratchBuffer;
-}
-
-/**
- * R predicted by a fitted entropy law at entropy H: −a·exp(H) + b.
- * @example predictMetric({ params: { a: 0.2, b: 0.9 } }, 0) // => 0.7
- */
-export function predictMetric(fit: Pick<EntropyLawFit, 'params'>, entropy: number): number {
-  return fit.params.b - fit.params.a * Math.exp(entropy);
 }

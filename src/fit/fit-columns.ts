@@ -7,7 +7,7 @@ import { UsageError } from '../util/errors.ts';
 import { BUILTIN_LAWS, maybeLaw } from './laws/index.ts';
 import type { Law } from './laws/types.ts';
 import { fitLaw, type FitLawOptions } from './nonlinear/fit-law.ts';
-import type { LawFit } from './nonlinear/types.ts';
+import type { LawFit } from './types.ts';
 import { bootstrapLaw, type BootstrapOptions, type BootstrapResult } from './uncertainty/bootstrap.ts';
 
 /** Options for `fitLawToColumns`. */

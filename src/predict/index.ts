@@ -1,36 +1,63 @@
-/** The predict stage: the ceiling, forecasts in time, backtests, trust checks, and live watching. */
+/** The predict stage: the analysis of a run, the ceiling, forecasts, backtests, cross-run tests, live watching. */
 
-// Ceiling and the paper's early-fit protocol
-export { ceilingOf } from './ceiling.ts';
-export { earlyFitPoints, forecastFromEarlyFit, type EarlyFitOptions } from './early-fit.ts';
-export type { EarlyForecast, ForecastPoint } from './types.ts';
+// The analysis of one run: points, law, fit, ceiling, warnings (every command starts here)
+export { analyzeRun, analyzeDataset, checkAnalyzeOptions, type AnalyzeOptions, type RunAnalysis } from './analyze.ts';
+export { resolveLaw, runColumns, fitUsed, refit, fittedValues, entropyError, RUN_COLUMNS, type RunColumn, type RunLaw } from './run-fit.ts';
+export { selectPoints, sliceSeries, checkSelectOptions, type PointSelection, type SelectOptions } from './select.ts';
+export type { RunWarning, RunWarningCode } from './warnings.ts';
+
+// The paper's early-fit protocol
+export { earlyFitPoints, forecastFromEarlyFit, type EarlyFitOptions, type EarlyForecast, type ForecastPoint } from './early-fit.ts';
 
 // Forecasts in time
-export { forecastRun, forecastJson } from './forecast.ts';
-export type { ForecastOptions, RunForecast, ForecastJson } from './forecast.ts';
-export { modelRun, predictInTime, predictFromEntropy } from './run-model.ts';
-export type { RunModel, RunModelOptions, Prediction } from './run-model.ts';
+export { forecastRun, type ForecastOptions, type RunForecast } from './forecast.ts';
+export { modelRun, predictInTime, futureColumns, type RunModel, type RunModelOptions } from './run-model.ts';
 
-// Intervals of predictions from observed entropy
-export { lawInflation, lawInflationCheck, type FromEntropyOptions, type LawInflation } from './from-entropy.ts';
+// Predictions from observed entropy and their intervals
+export { predictFromObserved, lawInflationCheck, entropyColumns, type FromObservedOptions, type LawInflation, type Prediction, type ColumnsOf, type UsedPoints } from './from-observed.ts';
 export { readingNoise, secondDifferenceScatter } from './reading-noise.ts';
 
 // Entropy against step
 export { fitEntropyDecay, predictEntropy, stepAtEntropy } from './entropy-decay.ts';
 export type { DecayFit, DecayModel } from './entropy-decay.ts';
 export { chooseEntropyModel, entropyTrendVariance, modelGapVariance } from './entropy-model.ts';
-export type { EntropyModelChoice, EntropyModelOptions, BootstrapOptions } from './entropy-model.ts';
+export type { EntropyModelChoice, EntropyModelOptions, BootstrapOptions as EntropyBootstrapOptions } from './entropy-model.ts';
 
-// Backtests
-export { backtest } from './backtest.ts';
-export type { Backtest, BacktestOptions, BacktestRow, FractionSummary, PaperScore, RunBacktest } from './backtest.ts';
-export { backtestJson } from './backtest-json.ts';
-export type { BacktestJson, BacktestRowJson } from './backtest-json.ts';
+// Backtests and law comparisons
+export { backtest, compareBacktests } from './backtest.ts';
+export type { Backtest, BacktestOptions, BacktestRow, FractionSummary, HorizonSummary, PaperScore, RunBacktest } from './backtest.ts';
+export { compareLawsOnRun, parseLawList, type CompareOnRunOptions, type RunComparison } from './compare.ts';
 
-// Knowing when not to trust a forecast
+// Across runs
+export { acrossRuns, groupRuns, poolingTests, scalingFits, type AcrossOptions, type AcrossResult, type FamilyScaling, type GroupBy, type GroupTest, type SizePrediction } from './across.ts';
+
+// Knowing when not to trust a fit or a forecast
 export { detectBurnIn, theilSen, type BurnInOptions } from './burn-in.ts';
-export { entropyRangeWarning, entropyRisingWarning, formatLearningWarning, lateRegimeWarning } from './diagnostics.ts';
-export type { PredictWarning, PredictWarningCode } from './warnings.ts';
+export {
+  ceilingBoundsWarning,
+  entropyRangeWarning,
+  entropyRisingWarning,
+  entropyScaleWarning,
+  formatLearningWarning,
+  lateRegimeWarning,
+  trainRewardWarning,
+} from './diagnostics.ts';
+
+// JSON records, one shape per kind
+export {
+  runRecord,
+  predictRecord,
+  earlyRecord,
+  forecastRecord,
+  backtestRecord,
+  comparisonRecord,
+  ingestRecord,
+  fitRecord,
+  estimateRecord,
+  metaRecord,
+  warningRecords,
+  type BacktestRowRecord,
+} from './json.ts';
 
 // Live
 export { watch } from './watch.ts';
@@ -40,6 +67,3 @@ export { LiveRun, LIVE_FORMATS, type LiveRunOptions } from './live-run.ts';
 
 // Synthetic runs (tests, benchmarks, calibration checks)
 export { syntheticRun, type SyntheticRunOptions } from './synthetic.ts';
-
-// Plain-text output for the CLI
-export { formatForecast, formatBacktest } from './format.ts';

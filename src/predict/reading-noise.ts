@@ -28,21 +28,22 @@ export function secondDifferenceScatter(t: ArrayLike<number>, y: ArrayLike<numbe
 }
 
 /**
- * The reading noise of R that the entropy law cannot explain: the step-to-step scatter of R
- * (`secondDifferenceScatter` over steps) less the part the law attributes to the scatter of entropy,
- * a²·(scatter of exp(H))², in variance; 0 when that is negative or with fewer than 3 points.
+ * The reading noise of R that the law cannot explain: the step-to-step scatter of R
+ * (`secondDifferenceScatter` over steps) less the scatter of the law's own values at the same points
+ * (`fitted`), in variance; 0 when that is negative or with fewer than 3 points. For the paper's law the
+ * second term is a²·(scatter of exp(H))²: the part of R's wiggles that the wiggles of entropy explain.
  *
  * Why: it is the least a prediction of a new reading from observed entropy can be off by, and it is
  * estimated without the law's residuals, so it still holds when a handful of points happen to lie much
  * closer to the fitted law than readings scatter (on a verl GSM8K log, 5 points after burn-in gave a
  * residual scale of 0.002 while readings of R scatter by 0.008). Where R follows each wiggle of entropy
  * (as in `syntheticRun`), the subtraction removes exactly that part; where the wiggles are independent
- * (the shared verl logs: a·scatter of exp(H) ≈ 0.001–0.004 against 0.008 for R) it slightly understates
+ * (the real verl logs: a·scatter of exp(H) ≈ 0.001–0.004 against 0.008 for R) it slightly understates
  * the noise, which keeps a floor built on it from widening intervals that are honest already.
- * @example readingNoise(model.used, model.law.params.a) // => 0.008...
+ * @example readingNoise(model.used, evaluateFit(law, fit, [model.used.entropy])) // => 0.008...
  */
-export function readingNoise(used: { step: ArrayLike<number>; entropy: ArrayLike<number>; metric: ArrayLike<number> }, a: number): number {
+export function readingNoise(used: { step: ArrayLike<number>; metric: ArrayLike<number> }, fitted: ArrayLike<number>): number {
   const sr = secondDifferenceScatter(used.step, used.metric);
-  const sx = secondDifferenceScatter(used.step, Array.from(used.entropy, Math.exp));
-  return Math.sqrt(Math.max(0, sr * sr - a * a * sx * sx));
+  const sf = secondDifferenceScatter(used.step, fitted);
+  return Math.sqrt(Math.max(0, sr * sr - sf * sf));
 }

@@ -1,112 +1,94 @@
-import { fitEntropyLaw } from '../fit/entropy-law.ts';
+/**
+ * A run modelled for prediction: its analysis (points, law, fit) plus what forecasts need on top — the
+ * entropy curve H(t) for laws of entropy, and the corrections that predictions from observed entropy use.
+ */
 import { studentTQuantile } from '../fit/student-t.ts';
-import type { EntropyLawFit } from '../fit/types.ts';
+import type { LawFit } from '../fit/types.ts';
+import { predictionBand } from '../fit/uncertainty/prediction-band.ts';
+import { variableSlope } from '../fit/evaluate.ts';
+import type { Law } from '../fit/laws/types.ts';
 import type { RunSeries } from '../ingest/types.ts';
-import { InputError, UsageError } from '../util/errors.ts';
-import { detectBurnIn, type BurnInOptions } from './burn-in.ts';
-import { entropyRangeWarning, entropyRisingWarning, formatLearningWarning, lateRegimeWarning } from './diagnostics.ts';
+import { checkConfidence } from '../util/checks.ts';
+import { InputError } from '../util/errors.ts';
+import { analyzeRun, type AnalyzeOptions, type RunAnalysis } from './analyze.ts';
+import { entropyRisingWarning } from './diagnostics.ts';
 import { predictEntropy } from './entropy-decay.ts';
-import { checkConfidence, lawInflationCheck, lawVariance, type Prediction } from './from-entropy.ts';
-import { readingNoise } from './reading-noise.ts';
 import { chooseEntropyModel, entropyTrendVariance, modelGapVariance, type BootstrapOptions, type EntropyModelChoice, type EntropyModelOptions } from './entropy-model.ts';
-import type { PredictWarning } from './warnings.ts';
+import { lawInflationCheck, type Prediction } from './from-observed.ts';
+import { readingNoise } from './reading-noise.ts';
+import { fittedValues, runColumns, type RunColumn } from './run-fit.ts';
+import type { RunWarning } from './warnings.ts';
 
-export { lawInflation, predictFromEntropy, type FromEntropyOptions, type Prediction } from './from-entropy.ts';
-
-/** Options for `modelRun`. */
-export interface RunModelOptions extends EntropyModelOptions {
-  /**
-   * Leading points to leave out: 'auto' applies the burn-in rule of `detectBurnIn`, 'none' keeps all, a
-   * number drops that many. Defaults to 'auto'.
-   */
-  burnIn?: 'auto' | 'none' | number;
-  /** Tuning of the 'auto' burn-in rule (see `BurnInOptions`). */
-  burnInOptions?: BurnInOptions;
-}
+/** Options for `modelRun`: the analysis options (when given a series) and the entropy curve's. */
+export interface RunModelOptions extends Omit<AnalyzeOptions, 'fraction' | 'bootstrap'>, EntropyModelOptions {}
 
 /** A run modelled for prediction: the law R(H), the entropy curve H(t), and what to distrust. */
 export interface RunModel {
+  analysis: RunAnalysis;
   series: RunSeries;
   /** Leading points excluded as burn-in. */
   burnIn: number;
-  /** The points after burn-in: what both fits used. */
-  used: { step: Float64Array; entropy: Float64Array; metric: Float64Array };
-  law: EntropyLawFit;
+  /** The points both fits used. */
+  used: RunSeries;
+  law: Law;
+  variables: readonly RunColumn[];
+  fit: LawFit;
   /**
-   * Factor (≥ 1) on the standard deviation of R given H, from how well the law fitted to the earlier
-   * two thirds of the points predicted the latest third (`lawInflation`); 1 with fewer than 6 points.
-   * Applied to predictions from observed entropy (`predictFromEntropy`), not to forecasts in time.
+   * Factor (≥ 1) on the standard deviation of R given the observed variables, from how well the law fitted
+   * to the earlier two thirds of the points predicted the latest third (`lawInflationCheck`); 1 with fewer
+   * than 6 points. Applied to predictions from observed entropy (`predictFromObserved`), not to forecasts in time.
    */
   lawInflation: number;
-  /** Held-out points `lawInflation` was measured on (its dof; `lawInflationCheck`); 0 when not measured. */
+  /** Held-out points `lawInflation` was measured on (its dof); 0 when not measured. */
   lawInflationPoints: number;
   /**
    * Reading noise of R that the law cannot explain (`readingNoise` over the used points; 0 with fewer than
    * 3): the floor on the residual scale of predictions from observed entropy, not of forecasts in time.
    */
   readingNoise: number;
-  /** The entropy curve; null when fewer than 4 points remain (then only entropy-based predictions work). */
+  /** The entropy curve, for laws of entropy; null when fewer than 4 points remain or the law does not read H. */
   entropy: EntropyModelChoice | null;
-  warnings: PredictWarning[];
-}
-
-function burnInCount(series: RunSeries, burnIn: RunModelOptions['burnIn'], options?: BurnInOptions): number {
-  if (burnIn === 'none') return 0;
-  if (burnIn === 'auto' || burnIn === undefined) return detectBurnIn(series.entropy, series.metric, options);
-  if (Number.isInteger(burnIn) && burnIn >= 0) return Math.min(burnIn, series.step.length);
-  throw new UsageError(`invalid burn-in: ${String(burnIn)} (expected auto, none or a number of points ≥ 0)`);
+  /** The analysis's warnings, then those of the entropy curve. */
+  warnings: RunWarning[];
 }
 
 /**
- * Fits what forecasts need on one run: burn-in exclusion, the entropy law on the remaining points, the
- * entropy-vs-step curve (chosen by leave-future-out error), and the trust checks (format learning, entropy
- * rising, too little entropy range, a late regime change). Throws an `InputError` when fewer than 3 points
- * remain or the law cannot be fitted.
- * @example modelRun(series).law.params // => { a, b }
+ * Models a run for prediction: its analysis (given, or `analyzeRun(series, options)`: burn-in, law, fit,
+ * diagnostics), the entropy-vs-step curve chosen by leave-future-out error when the law reads entropy, and
+ * the corrections of predictions from observed entropy. Throws an `InputError` when the run cannot be fit.
+ * @example modelRun(series).fit.params // => { a, b }
  */
-export function modelRun(series: RunSeries, options: RunModelOptions = {}): RunModel {
-  const { burnIn: burnInOption = 'auto', burnInOptions, ...entropyOptions } = options;
-  const burnIn = burnInCount(series, burnInOption, burnInOptions);
-  const used = {
-    step: series.step.subarray(burnIn),
-    entropy: series.entropy.subarray(burnIn),
-    metric: series.metric.subarray(burnIn),
-  };
+export function modelRun(input: RunSeries | RunAnalysis, options: RunModelOptions = {}): RunModel {
+  const { model: entropyModel, holdout, ...analyzeOptions } = options;
+  const analysis = 'selection' in input ? input : analyzeRun(input, analyzeOptions);
+  if (!analysis.fit) throw new InputError(`${analysis.run}: ${analysis.error ?? 'no fit'}`);
+  const { used, law, variables, fit } = analysis;
   const n = used.step.length;
-  if (n < 3) throw new InputError(`${series.run}: forecasting needs at least 3 points after burn-in (got ${n})`);
-  const law = fitEntropyLaw(used.entropy, used.metric);
-  const entropy = n >= 4 ? chooseEntropyModel(used.step, used.entropy, entropyOptions) : null;
-  const warnings: PredictWarning[] = [];
-  const push = (w: PredictWarning | null): void => {
-    if (w) warnings.push(w);
-  };
-  push(formatLearningWarning(series, burnIn));
-  push(entropyRisingWarning(used, entropy?.fit));
-  push(entropyRangeWarning(law, used.entropy));
-  push(
-    lateRegimeWarning(used, (k) => {
-      try {
-        return fitEntropyLaw(used.entropy.subarray(0, k), used.metric.subarray(0, k));
-      } catch {
-        return null;
-      }
-    }),
-  );
+  const readsEntropy = variables.includes('H');
+  const entropy = readsEntropy && n >= 4 ? chooseEntropyModel(used.step, used.entropy, { model: entropyModel, holdout }) : null;
+  const warnings = [...analysis.warnings];
+  if (entropy && !warnings.some((w) => w.code === 'entropy-rising')) {
+    const rising = entropyRisingWarning(used, entropy.fit);
+    if (rising) warnings.push(rising);
+  }
   if (n < 6) {
     warnings.push({
       code: 'few-points',
       message: `only ${n} points after burn-in: the entropy curve is not checked on held-out points and intervals are wide`,
     });
   }
-  const inflation = lawInflationCheck(used);
+  const inflation = lawInflationCheck(used, law, (u, a, b) => runColumns(u, variables, a, b), analysis.fitOptions);
   return {
-    series,
-    burnIn,
+    analysis,
+    series: analysis.series,
+    burnIn: analysis.selection.burnIn,
     used,
     law,
+    variables,
+    fit,
     lawInflation: inflation.factor,
     lawInflationPoints: inflation.points,
-    readingNoise: readingNoise(used, law.params.a),
+    readingNoise: readingNoise(used, fittedValues(analysis, used, fit)),
     entropy,
     warnings,
   };
@@ -120,39 +102,59 @@ export function modelRun(series: RunSeries, options: RunModelOptions = {}): RunM
 const BOOTSTRAP_INFLATION = 2;
 
 /**
- * Predicts R at future steps: the entropy curve gives H(t), the law maps it to R. The interval adds, to
- * first order in H, the law's uncertainty at that entropy (covariance of a and b), the entropy curve's
- * uncertainty (seeded bootstrap, `entropyTrendVariance`, doubled; plus `modelGapVariance`) and the scatter of a single entropy reading, both
- * scaled by the law's slope a·exp(H), and the scatter of a single R reading about the law; Student t with the
- * smaller of the two fits' degrees of freedom (n − 2 for the law, n − 3 for the entropy curve). Throws an `InputError` when the run has no entropy curve.
+ * The law's variables at future steps: the entropy curve's H(t) for H, the step itself for step and C.
+ * Throws an `InputError` when the law reads entropy and the run has no entropy curve.
+ */
+export function futureColumns(model: RunModel, steps: ArrayLike<number>): Float64Array[] {
+  const t = Float64Array.from(steps);
+  return model.variables.map((v) => {
+    if (v !== 'H') return t;
+    if (!model.entropy) {
+      throw new InputError(`${model.series.run}: forecasting in time needs at least 4 points after burn-in (got ${model.used.step.length})`);
+    }
+    const curve = model.entropy.fit;
+    return t.map((s) => predictEntropy(curve, s));
+  });
+}
+
+/**
+ * Predicts R at future steps. For a law of entropy the entropy curve gives H(t) and the law maps it to R;
+ * the interval adds, to first order in H, the law's uncertainty there (delta method over the parameters'
+ * covariance), the entropy curve's uncertainty (seeded bootstrap, `entropyTrendVariance`, doubled; plus
+ * `modelGapVariance`) and the scatter of a single entropy reading, both scaled by the law's slope ∂R/∂H,
+ * and the scatter of a single R reading about the law; Student t with the smaller of the two fits'
+ * degrees of freedom. A law of the step alone predicts R(t) directly, with its own band and scatter.
+ * Throws an `InputError` when a law of entropy has no entropy curve.
  * @example predictInTime(modelRun(series), [1000])[0].interval // => [lo, hi]
  */
-export function predictInTime(
-  model: RunModel,
-  steps: ArrayLike<number>,
-  options: BootstrapOptions & { confidence?: number } = {},
-): Prediction[] {
+export function predictInTime(model: RunModel, steps: ArrayLike<number>, options: BootstrapOptions & { confidence?: number } = {}): Prediction[] {
   const { confidence = 0.9, ...bootstrap } = options;
   checkConfidence(confidence);
-  if (!model.entropy) {
-    throw new InputError(`${model.series.run}: forecasting in time needs at least 4 points after burn-in (got ${model.used.step.length})`);
+  const { law, fit } = model;
+  const columns = futureColumns(model, steps);
+  const band = predictionBand(law, fit, columns);
+  const h = model.variables.indexOf('H');
+  let varH: Float64Array | null = null;
+  let slope: Float64Array | null = null;
+  let dof = fit.dof;
+  if (h >= 0 && model.entropy) {
+    const { fit: curve, alternative } = model.entropy;
+    const trend = entropyTrendVariance(model.used.step, model.used.entropy, curve, steps, bootstrap);
+    varH = trend.map((v, j) => BOOTSTRAP_INFLATION * v + modelGapVariance(curve, alternative, steps[j]) + curve.sigma * curve.sigma);
+    slope = variableSlope(law, fit, columns, h);
+    // The fewer degrees of freedom of the two fits set the quantile: the weaker one limits the interval.
+    dof = Math.max(1, Math.min(fit.dof, curve.dof));
   }
-  const { fit } = model.entropy;
-  const trendVar = entropyTrendVariance(model.used.step, model.used.entropy, fit, steps, bootstrap);
-  const { a } = model.law.params;
-  // The fewer degrees of freedom of the two fits set the quantile: the weaker one limits the interval.
-  const t = studentTQuantile(0.5 + confidence / 2, Math.max(1, Math.min(model.law.dof, fit.dof)));
+  const t = studentTQuantile(0.5 + confidence / 2, dof);
   const out: Prediction[] = [];
   for (let j = 0; j < steps.length; j++) {
-    const h = predictEntropy(fit, steps[j]);
-    const x = Math.exp(h);
-    const predicted = model.law.params.b - a * x;
-    const varH = BOOTSTRAP_INFLATION * trendVar[j] + modelGapVariance(fit, model.entropy.alternative, steps[j]) + fit.sigma * fit.sigma;
+    const predicted = band.value[j];
     // No `lawInflation` and no `readingNoise` floor here: the entropy terms already widen these intervals,
     // and with the factor the backtests over-covered (real verl logs 99%, seeded synthetic runs 95% for
     // nominal 90%); they cover 92% and 95% without either (bench/predict-backtest.ts).
-    const sd = Math.sqrt(lawVariance(model.law, x) + model.law.sigma ** 2 + a * a * x * x * varH);
-    out.push({ step: steps[j], entropy: h, predicted, sd, interval: [predicted - t * sd, predicted + t * sd] });
+    const entropyTerm = varH && slope ? slope[j] * slope[j] * varH[j] : 0;
+    const sd = Math.sqrt(band.stderr[j] ** 2 + fit.sigma ** 2 + entropyTerm);
+    out.push({ step: steps[j], ...(h >= 0 ? { entropy: columns[h][j] } : {}), predicted, sd, interval: [predicted - t * sd, predicted + t * sd] });
   }
   return out;
 }

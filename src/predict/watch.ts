@@ -7,6 +7,7 @@ import { loadTensorBoard } from '../ingest/tensorboard.ts';
 import type { LogFormat, RawRun, RunInfo, RunSeries } from '../ingest/types.ts';
 import { InputError } from '../util/errors.ts';
 import { Warnings } from '../util/warnings.ts';
+import { analyzeRun, type RunAnalysis } from './analyze.ts';
 import { forecastRun, type ForecastOptions, type RunForecast } from './forecast.ts';
 import { LineTail } from './line-tail.ts';
 import { LiveRun } from './live-run.ts';
@@ -21,6 +22,8 @@ export interface WatchUpdate {
   /** The run as `ingest` would describe it: source, format and the keys chosen for H and R. */
   info: RunInfo;
   series: RunSeries;
+  /** The run's analysis so far: the same points, fit, ceiling and warnings `fit` would give. */
+  analysis: RunAnalysis;
   /** The refreshed forecast; null while the run is too short (see `error`). */
   forecast: RunForecast | null;
   /** Why there is no forecast yet. */
@@ -40,6 +43,11 @@ export interface WatchOptions extends ForecastOptions {
   onReport?: (update: WatchUpdate) => void | Promise<void>;
   /** Called with an error that stops the watch (unreadable file, unusable format). Defaults to rethrowing from `done`. */
   onError?: (error: unknown) => void;
+  /**
+   * Called when the watch is waiting and why (the log does not exist yet, no validation point so far, only
+   * training reward), once each time the reason changes. Defaults to none.
+   */
+  onWaiting?: (reason: string) => void;
   /** Milliseconds between checks of the file. Defaults to 1000. */
   pollMs?: number;
   /** Run id. Defaults to the file name without extension. */
@@ -110,14 +118,16 @@ function tensorBoardSource(path: string, id: string, warnings: Warnings): Source
  * Follows a growing training log and refreshes the forecast at each new validation point: a verl console
  * log, verl JSONL, plain JSONL or CSV (only complete lines are read; see `LineTail`), or a TensorBoard run
  * folder (re-read when an event file grows). Each time the run gains a point (a step with both entropy
- * and R), `forecastRun` is run again and `onUpdate` (then `onReport`) is called; while the run is too short
- * to forecast, the update carries `error` instead. A rewritten file (it shrank) starts the run over.
+ * and R), the run is analysed again (`analyzeRun`: the same ceiling and warnings `fit` gives) and
+ * forecast (`forecastRun`), and `onUpdate` (then `onReport`) is called; while the run is too short to
+ * forecast, the update carries `error` instead. A rewritten file (it shrank) starts the run over.
  * Returns at once; the first check runs immediately.
  * @example watch('train.log', { at: 2000, onUpdate: (u) => console.log(u.forecast?.predicted) })
  */
 export function watch(path: string, options: WatchOptions): Watcher {
-  const { onUpdate, onReport, onError, pollMs = 1000, id = runIdFromPath(path), signal, format, step, entropy, metric, trainReward = false, ...forecastOptions } =
+  const { onUpdate, onReport, onError, onWaiting, pollMs = 1000, id = runIdFromPath(path), signal, format, step, entropy, metric, trainReward = false, ...forecastOptions } =
     options;
+  const { at: _at, steps: _steps, epsilon: _e, confidence: _c, replicates: _r, seed: _s, model: _m, holdout: _h, ...analyzeOptions } = forecastOptions;
   const warnings = new Warnings();
   let source: Source | undefined;
   let points = 0;
@@ -132,6 +142,11 @@ export function watch(path: string, options: WatchOptions): Watcher {
   // Whoever awaits `done` still sees the rejection; this only keeps an unobserved one from killing the process.
   done.catch(() => {});
 
+  let waitingFor = '';
+  const waiting = (reason: string) => {
+    if (reason !== waitingFor) onWaiting?.(reason);
+    waitingFor = reason;
+  };
   const check = async (): Promise<void> => {
     if (!source) {
       let isDirectory = false;
@@ -139,30 +154,38 @@ export function watch(path: string, options: WatchOptions): Watcher {
         isDirectory = (await stat(path)).isDirectory();
       } catch {
         // Not there yet: a text log that the trainer has not created.
+        return waiting(`waiting for ${path} to appear`);
       }
       source = isDirectory ? tensorBoardSource(path, id, warnings) : textSource(path, id, { format, step }, warnings);
     }
     const raw = await source.read();
-    if (!raw) return;
+    if (!raw) {
+      if (points === 0) waiting(`waiting for the first validation point in ${path}`);
+      return;
+    }
     let series: RunSeries;
     const keyWarnings = new Warnings();
     let choice;
     try {
       choice = chooseKeys(raw, { entropy, metric, warnings: keyWarnings });
-      if (choice.metricKind === 'train-reward' && !trainReward) return;
+      if (choice.metricKind === 'train-reward' && !trainReward) {
+        return waiting(`waiting for a validation metric in ${path}: only the training reward (${choice.metric}) so far (--train-reward uses it)`);
+      }
       series = toSeries(raw, choice);
     } catch (error) {
       // Keys not logged yet (no validation step so far): wait for more lines.
-      if (error instanceof InputError) return;
+      if (error instanceof InputError) return waiting(`waiting for the first validation point in ${path}`);
       throw error;
     }
     if (series.step.length < points) points = 0;
     if (series.step.length === points) return;
     points = series.step.length;
+    waitingFor = '';
     const info: RunInfo = { id, source: path, format: raw.format, ...choice, points };
-    const update: WatchUpdate = { run: id, metric: choice.metric, points, info, series, forecast: null, warnings: [...warnings.list(), ...keyWarnings.list()] };
+    const analysis = analyzeRun(series, analyzeOptions, info);
+    const update: WatchUpdate = { run: id, metric: choice.metric, points, info, series, analysis, forecast: null, warnings: [...warnings.list(), ...keyWarnings.list()] };
     try {
-      update.forecast = forecastRun(series, forecastOptions);
+      update.forecast = forecastRun(analysis, forecastOptions);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       update.error = error.message;

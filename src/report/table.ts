@@ -16,7 +16,7 @@ const num = (x: number | null | undefined, shown = fmt(x)) => ({ text: shown, ke
 
 /** The forecast's error at the last held-out step, |predicted − actual|. */
 function finalError(run: ReportRun): number | null {
-  const final = run.forecast?.final;
+  const final = run.early?.final;
   return final ? Math.abs(final.predicted - final.actual) : null;
 }
 
@@ -36,7 +36,7 @@ const FIT_COLUMNS: Column[] = [
 ];
 
 const FORECAST_COLUMNS: Column[] = [
-  { header: 'forecast RMSE', numeric: true, cell: (r) => num(r.forecast?.rmse) },
+  { header: 'forecast RMSE', numeric: true, cell: (r) => num(r.early?.rmse) },
   { header: 'forecast final error', numeric: true, cell: (r) => num(finalError(r)) },
 ];
 
@@ -77,7 +77,7 @@ function td(column: Column, index: number, run: ReportRun): string {
  * runTableHtml([run]).startsWith('<table'); // => true
  */
 export function runTableHtml(runs: readonly ReportRun[]): string {
-  const hasForecast = runs.some((r) => r.forecast);
+  const hasForecast = runs.some((r) => r.early);
   // Metadata columns come last so that the other columns keep their indices (links and sorts use them).
   const hasMeta = runs.some((r) => r.info.model ?? r.info.size ?? r.info.algorithm ?? r.info.dataset);
   const columns = [...ID_COLUMNS, ...FIT_COLUMNS, ...(hasForecast ? FORECAST_COLUMNS : []), ...(hasMeta ? META_COLUMNS : [])];

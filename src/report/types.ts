@@ -1,10 +1,11 @@
+import type { RunInfo } from '../ingest/types.ts';
 import type { RunAnalysis } from '../predict/analyze.ts';
 
 /**
  * One run as the report shows it: what was read, what was fitted, and why a fit is missing — exactly
- * what `analyzeDataset` returns per run.
+ * what `analyzeDataset` returns per run (which always knows how the run was read).
  */
-export type ReportRun = RunAnalysis;
+export type ReportRun = RunAnalysis & { info: RunInfo };
 
 /** Everything `renderReport` draws. Run ids, paths, keys and warnings come from logs and are escaped. */
 export interface ReportInput {

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { linearRegression } from 'simple-statistics';
 import { cli } from './run-cli.ts';
-import { parseLawList } from '../../src/cli/commands/fit-laws.ts';
-import { ingest } from '../../src/index.ts';
+import { ingest, parseLawList } from '../../src/index.ts';
 import { assertClose, REAL_LOGS } from '../helpers.ts';
 
 const GEMMA = `${REAL_LOGS}gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log`;

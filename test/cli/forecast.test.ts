@@ -23,7 +23,7 @@ describe('entropy-law forecast', () => {
       assert.ok(r.ceiling.ci95[0] < r.ceiling.value && r.ceiling.value < r.ceiling.ci95[1]);
     }
     // The Qwen runs start with format learning; the forecast must say so.
-    assert.ok(runs.filter((r: any) => r.run.startsWith('Qwen')).every((r: any) => r.warnings.some((w: string) => /format-learning/.test(w))));
+    assert.ok(runs.filter((r: any) => r.run.startsWith('Qwen')).every((r: any) => r.warnings.some((w: { message: string }) => /format-learning/.test(w.message))));
   });
 
   it('refuses --at together with --steps, and bad numbers', async () => {

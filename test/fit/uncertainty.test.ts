@@ -9,7 +9,6 @@ import { BUILTIN_LAWS } from '../../src/fit/laws/index.ts';
 import { fitLaw } from '../../src/fit/nonlinear/fit-law.ts';
 import { bootstrapLaw } from '../../src/fit/uncertainty/bootstrap.ts';
 import { lawCeiling, predictionBand } from '../../src/fit/uncertainty/prediction-band.ts';
-import { ceilingOf } from '../../src/predict/ceiling.ts';
 import { fitEntropyLaw } from '../../src/fit/entropy-law.ts';
 import { assertClose } from '../helpers.ts';
 
@@ -45,7 +44,7 @@ test('ceiling b − a with its delta-method error equals scipy and the exact-fit
   assertClose(c.value, U.ceiling.value, RTOL, 'ceiling');
   assertClose(c.stderr, U.ceiling.stderr, RTOL, 'ceiling stderr');
   const d = data('entropy-exp');
-  const viaExact = ceilingOf(fitEntropyLaw(d.columns[0], d.y));
+  const viaExact = lawCeiling(BUILTIN_LAWS['entropy-exp'], fitEntropyLaw(d.columns[0], d.y));
   assertClose(c.stderr, viaExact.stderr, { rtol: 1e-9 }, 'against predict/ceiling');
   assert.throws(() => lawCeiling(BUILTIN_LAWS.power, fitLaw(BUILTIN_LAWS.power, data('power')), 2), /invalid confidence: 2/);
 });

@@ -3,10 +3,13 @@ import { before, test } from 'node:test';
 import { ingest } from '../../src/ingest/index.ts';
 import type { RunSeries } from '../../src/ingest/types.ts';
 import { backtest } from '../../src/predict/backtest.ts';
-import { backtestJson } from '../../src/predict/backtest-json.ts';
+import { formatBacktest } from '../../src/cli/text.ts';
+import { analyzeRun } from '../../src/predict/analyze.ts';
 import { forecastFromEarlyFit } from '../../src/predict/early-fit.ts';
-import { formatBacktest } from '../../src/predict/format.ts';
-import { modelRun, predictFromEntropy } from '../../src/predict/run-model.ts';
+import { predictFromObserved } from '../../src/predict/from-observed.ts';
+import { backtestRecord, type BacktestRowRecord } from '../../src/predict/json.ts';
+import { modelRun } from '../../src/predict/run-model.ts';
+import { entropyExp } from '../../src/fit/laws/entropy-exp.ts';
 import { syntheticRun } from '../../src/predict/synthetic.ts';
 import { UsageError } from '../../src/util/errors.ts';
 import { REAL_LOGS, assertClose } from '../helpers.ts';
@@ -20,7 +23,7 @@ const pinnedSet = (): RunSeries[] => [
 test('backtest numbers on a fixed seeded synthetic set are pinned', () => {
   // Regression values from this implementation (seeded data and bootstrap); the paper-protocol numbers
   // are checked independently against forecastFromEarlyFit in the next test.
-  const j = backtestJson(backtest(pinnedSet(), { fractions: [0.2, 0.5], replicates: 50 }));
+  const j = backtestRecord(backtest(pinnedSet(), { fractions: [0.2, 0.5], replicates: 50 })) as any;
   const pinned: Record<string, [number, number, number, number][]> = {
     'clean-1': [
       [8, 0.014530235188858211, 0.006317636548332284, 1],
@@ -35,10 +38,10 @@ test('backtest numbers on a fixed seeded synthetic set are pinned', () => {
       [20, 0.0136277497428452, 0.0035172510706600324, 0.65],
     ],
   };
-  assert.deepEqual(j.runs.map((r) => r.run), Object.keys(pinned));
+  assert.deepEqual(j.runs.map((r: any) => r.run), Object.keys(pinned));
   for (const r of j.runs) {
     assert.equal(r.points, 40);
-    r.backtest.forEach((row, i) => {
+    r.backtest.forEach((row: BacktestRowRecord, i: number) => {
       const [fitPoints, rmse, finalError, coverage] = pinned[r.run][i];
       assert.deepEqual(Object.keys(row), ['fraction', 'fit_points', 'rmse', 'final_error', 'coverage90']);
       assert.equal(row.fit_points, fitPoints);
@@ -48,7 +51,7 @@ test('backtest numbers on a fixed seeded synthetic set are pinned', () => {
     });
   }
   assert.equal(j.runs[2].warnings.length, 1);
-  assert.match(j.runs[2].warnings[0], /^format-learning phase/);
+  assert.match(j.runs[2].warnings[0].message, /^format-learning phase/);
   assertClose(j.summary.by_fraction[1].coverage90 as number, (0.9 * 20 + 0.9 * 20 + 0.65 * 20) / 60, { rtol: 1e-12 });
   assertClose(j.summary.coverage90 as number, 0.9294871794871795, { rtol: 1e-12 });
   assertClose(j.summary.by_fraction[0].median_rmse as number, 0.0185487125873903, { rtol: 1e-9 });
@@ -89,7 +92,7 @@ test("the paper-protocol score equals the lead's early-fit forecast; entropy mod
   const set = pinnedSet();
   const b = backtest(set, { fractions: [0.15], mode: 'entropy', burnIn: 'none' });
   for (let i = 0; i < set.length; i++) {
-    const early = forecastFromEarlyFit(set[i], { fraction: 0.15 });
+    const early = forecastFromEarlyFit(analyzeRun(set[i], { burnIn: 'none' }), { fraction: 0.15 });
     assertClose(b.runs[i].paper.rmse as number, early.rmse as number, { rtol: 1e-12 });
     assertClose(b.runs[i].paper.finalError as number, Math.abs(early.final!.predicted - early.final!.actual), { rtol: 1e-12 });
     assert.equal(b.runs[i].paper.fitPoints, early.fitPoints);
@@ -133,7 +136,7 @@ test('calibration from observed entropy on runs that follow the law exactly: nea
       if (row.coverage === null) continue;
       const k = row.fitPoints;
       const model = modelRun({ ...s, step: s.step.subarray(0, k), entropy: s.entropy.subarray(0, k), metric: s.metric.subarray(0, k) });
-      const preds = predictFromEntropy(model.law, s.step.subarray(k), s.entropy.subarray(k), 0.9);
+      const preds = predictFromObserved(entropyExp, model.fit, [s.entropy.subarray(k)], s.step.subarray(k), 0.9);
       preds.forEach((p, j) => {
         scored++;
         if (s.metric[k + j] >= p.interval[0] && s.metric[k + j] <= p.interval[1]) covered++;
@@ -159,7 +162,7 @@ test('cuts too short to model are kept as null rows; bad options are refused', (
   assert.ok(b.runs[0].rows[1].rmse !== null);
   assert.equal(b.byFraction[0].runs, 0);
   const text = formatBacktest(b);
-  assert.ok(text.some((l) => l.startsWith('  0.10     3  —  —     —  (')), 'a failed cut prints dashes and why');
+  assert.ok(text.some((l: string) => l.startsWith('  0.10     3  —  —     —  (')), 'a failed cut prints dashes and why');
   assert.match(text.at(-1) as string, /^pooled coverage of 90% intervals: \d+%$/);
   assert.equal(b.byFraction[0].coverage, null);
   assert.throws(() => backtest([short], { fractions: [0] }), UsageError);

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { earlyFitPoints, fitEntropyLaw, forecastFromEarlyFit, InputError, predictMetric, UsageError } from '../../src/index.ts';
+import { analyzeRun, earlyFitPoints, entropyExp, evaluateFit, fitEntropyLaw, forecastFromEarlyFit as early, InputError, UsageError, type EarlyFitOptions } from '../../src/index.ts';
+
+/** The early-fit forecast of a run analysed with the defaults. */
+const forecastFromEarlyFit = (s: RunSeries, options?: EarlyFitOptions) => early(analyzeRun(s), options);
 import type { RunSeries } from '../../src/ingest/types.ts';
 import { assertClose } from '../helpers.ts';
 
@@ -40,7 +43,7 @@ describe('forecastFromEarlyFit', () => {
     assert.equal(f.fitPoints, k);
     assertClose(f.fit.params.a, byHand.params.a, { rtol: 1e-12 });
     let sse = 0;
-    for (let i = k; i < 80; i++) sse += (predictMetric(byHand, run.entropy[i]) - run.metric[i]) ** 2;
+    for (let i = k; i < 80; i++) sse += (evaluateFit(entropyExp, byHand, [[run.entropy[i]]])[0] - run.metric[i]) ** 2;
     assertClose(f.rmse ?? NaN, Math.sqrt(sse / 60), { rtol: 1e-12 });
     assert.equal(f.final?.actual, run.metric[79]);
     // With noise 0.01·(sum of 4 uniforms − 2), sd ≈ 0.0058: an early fit should forecast within a few sd.

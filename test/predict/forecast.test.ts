@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fitEntropyLaw } from '../../src/fit/entropy-law.ts';
-import { forecastJson, forecastRun } from '../../src/predict/forecast.ts';
-import { formatForecast } from '../../src/predict/format.ts';
-import { lawInflation, predictFromEntropy } from '../../src/predict/run-model.ts';
+import { formatForecast } from '../../src/cli/text.ts';
+import { entropyExp } from '../../src/fit/laws/entropy-exp.ts';
+import { forecastRun } from '../../src/predict/forecast.ts';
+import { lawInflationCheck, predictFromObserved, type UsedPoints } from '../../src/predict/from-observed.ts';
+import { forecastRecord as forecastJson } from '../../src/predict/json.ts';
+
+const lawInflation = (used: UsedPoints) => lawInflationCheck(used).factor;
 import { syntheticRun } from '../../src/predict/synthetic.ts';
 import type { RunSeries } from '../../src/ingest/types.ts';
 import { InputError, UsageError } from '../../src/util/errors.ts';
@@ -29,7 +33,7 @@ test('forecasts of synthetic runs contain the truth: R at a future step and the 
     assert.equal(f.at, 400);
     assert.ok(f.interval[0] < f.predicted && f.predicted < f.interval[1]);
     if (trueR(400) >= f.interval[0] && trueR(400) <= f.interval[1]) inside++;
-    if (0.6 >= f.ceiling.ci[0] && 0.6 <= f.ceiling.ci[1]) ceilingInside++;
+    if (0.6 >= f.ceiling!.ci[0] && 0.6 <= f.ceiling!.ci[1]) ceilingInside++;
     assertClose(f.predicted, trueR(400), { atol: 0.03 }, `seed ${seed} predicted`);
   }
   // 90% intervals over 10 seeds: 7 or more inside is what calibrated intervals give 99% of the time.
@@ -47,7 +51,7 @@ test('steps to ceiling: the analytic crossing of a low floor, and null with a wa
   assertClose(f.ceilingStep as number, truth, { rtol: 0.15 }, 'ceiling step');
   assert.equal(f.stepsToCeiling, Math.max(0, (f.ceilingStep as number) - 250));
   assert.equal(f.at, 350);
-  assertClose(f.headroom, f.ceiling.value - run.metric[24], { rtol: 1e-12 });
+  assertClose(f.headroom!, f.ceiling!.value - run.metric[24], { rtol: 1e-12 });
 
   const far = forecastRun(head(syntheticRun({ floor: 0.15, seed: 4 }), 30));
   assert.equal(far.ceilingStep, null);
@@ -62,20 +66,21 @@ test('forecastJson has exactly the documented keys, and forecasts are determinis
   const b = forecastJson(forecastRun(run, { at: 600 }));
   assert.deepEqual(a, b);
   assert.deepEqual(Object.keys(a), ['run', 'at', 'predicted', 'interval90', 'ceiling', 'headroom', 'steps_to_ceiling', 'warnings']);
-  assert.deepEqual(Object.keys(a.ceiling), ['value', 'ci95']);
+  assert.deepEqual(Object.keys(a.ceiling as object), ['value', 'stderr', 'ci95']);
   assert.equal(a.run, 'synthetic');
-  assert.ok(Array.isArray(a.warnings) && a.warnings.every((w) => typeof w === 'string'));
+  assert.ok(Array.isArray(a.warnings) && (a.warnings as { code: unknown; message: unknown }[]).every((w) => typeof w.code === 'string' && typeof w.message === 'string'));
   assert.ok(JSON.stringify(a).length > 0 && !JSON.stringify(a).includes('NaN'));
   // A different seed moves the bootstrap part of the interval only slightly.
   const c = forecastRun(run, { at: 600, seed: 99 });
-  assertClose(c.interval[1] - c.interval[0], a.interval90[1] - a.interval90[0], { rtol: 0.2 });
+  const [lo, hi] = a.interval90 as [number, number];
+  assertClose(c.interval[1] - c.interval[0], hi - lo, { rtol: 0.2 });
 });
 
 test('format learning is excluded and reported in the forecast', () => {
   const run = syntheticRun({ seed: 6, formatPoints: 2, formatDrop: 0.35 });
   const f = forecastRun(run, { at: 500 });
   assert.equal(f.burnIn, 2);
-  assert.ok(f.warnings.some((w) => w.code === 'format-learning'));
+  assert.ok(f.warnings.some((w: { code: string }) => w.code === 'format-learning'));
   assertClose(f.predicted, trueR(500), { atol: 0.02 });
   const none = forecastRun(run, { at: 500, burnIn: 'none' });
   assert.equal(none.burnIn, 0);
@@ -95,7 +100,7 @@ test('predictFromEntropy gives the textbook OLS prediction interval s·sqrt(1 + 
   const H = [0.5, 0.42, 0.35, 0.3, 0.22, 0.18, 0.15];
   const R = [0.31, 0.36, 0.39, 0.43, 0.46, 0.47, 0.49];
   const law = fitEntropyLaw(H, R);
-  const [p] = predictFromEntropy(law, [100], [0.05], 0.9);
+  const [p] = predictFromObserved(entropyExp, law, [[0.05]], [100], 0.9);
   const x = H.map(Math.exp);
   const n = x.length;
   const xBar = x.reduce((s, v) => s + v, 0) / n;
@@ -121,7 +126,7 @@ test('formatForecast prints the numbers and every warning', () => {
   const f = forecastRun(run, { at: 500 });
   const text = formatForecast(f);
   assert.match(text[0], new RegExp(`^synthetic: R at step 500 = ${f.predicted.toFixed(4)} \\(90% ${f.interval[0].toFixed(4)}–`));
-  assert.match(text[1], new RegExp(`ceiling b − a = ${f.ceiling.value.toFixed(4)}`));
-  assert.equal(text.filter((l) => l.startsWith('  warning: ')).length, f.warnings.length);
+  assert.match(text[1], new RegExp(`ceiling b − a = ${f.ceiling!.value.toFixed(4)}`));
+  assert.equal(text.filter((l: string) => l.startsWith('  warning: ')).length, f.warnings.length);
   assert.ok(f.warnings.length >= 1);
 });

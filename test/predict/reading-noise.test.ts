@@ -5,6 +5,8 @@ import { readingNoise, secondDifferenceScatter } from '../../src/predict/reading
 import { Rng } from '../../src/util/rng.ts';
 import { syntheticRun } from '../../src/predict/synthetic.ts';
 import { assertClose } from '../helpers.ts';
+import { evaluateFit } from '../../src/fit/evaluate.ts';
+import { entropyExp } from '../../src/fit/laws/entropy-exp.ts';
 
 test('secondDifferenceScatter: known answers, equal and unequal spacing', () => {
   // Pseudo-residuals (y₀ + y₂)/2 − y₁ = −1, 1, −1, each weighted by 1/(¼ + ¼ + 1) = 2/3: σ² = 2/3.
@@ -34,6 +36,6 @@ test('readingNoise removes the scatter of R that the law explains through the sc
   const run = syntheticRun({ points: 3000, seed: 21, noiseH: 0.03, noiseR: 0.005, tau: 5000 });
   const law = fitEntropyLaw(run.entropy, run.metric);
   assert.ok(secondDifferenceScatter(run.step, run.metric) > 0.009, 'R scatters by twice its reading noise');
-  assertClose(readingNoise(run, law.params.a), 0.005, { rtol: 0.1 });
-  assert.equal(readingNoise({ step: [1, 2], entropy: [0.3, 0.2], metric: [0.4, 0.5] }, 0.3), 0);
+  assertClose(readingNoise(run, evaluateFit(entropyExp, law, [run.entropy])), 0.005, { rtol: 0.1 });
+  assert.equal(readingNoise({ step: [1, 2], metric: [0.4, 0.5] }, [0.3, 0.2]), 0);
 });

@@ -3,11 +3,12 @@
  * deterministic wobble, fitted here by ordinary least squares in X = exp(H) (the report only draws fits).
  */
 import type { RunInfo, RunSeries } from '../../src/ingest/types.ts';
-import type { EntropyLawFit, Ceiling } from '../../src/fit/types.ts';
+import { entropyExp } from '../../src/fit/laws/entropy-exp.ts';
+import type { Estimate, LawFit } from '../../src/fit/types.ts';
 import type { ReportRun } from '../../src/report/index.ts';
 
 /** OLS of R on exp(H) with the usual standard errors; 95% intervals with a normal quantile (display only). */
-export function olsFit(entropy: ArrayLike<number>, metric: ArrayLike<number>): { fit: EntropyLawFit; ceiling: Ceiling } {
+export function olsFit(entropy: ArrayLike<number>, metric: ArrayLike<number>): { fit: LawFit; ceiling: Estimate } {
   const n = entropy.length;
   const x = Array.from(entropy, Math.exp);
   const y = Array.from(metric);
@@ -35,8 +36,11 @@ export function olsFit(entropy: ArrayLike<number>, metric: ArrayLike<number>): {
   const cov = (sigma ** 2 * mx) / sxx; // cov(a, b) = −cov(slope, b) = σ²·mean(x)/Sxx
   const z = 1.96;
   const se = { a: Math.sqrt(varA), b: Math.sqrt(varB) };
-  const fit: EntropyLawFit = {
+  const fit: LawFit = {
     law: 'entropy-exp',
+    formula: entropyExp.formula,
+    paramNames: ['a', 'b'],
+    values: [a, b],
     params: { a, b },
     stderr: se,
     covariance: [
@@ -47,9 +51,18 @@ export function olsFit(entropy: ArrayLike<number>, metric: ArrayLike<number>): {
     confidence: 0.95,
     n,
     dof,
+    ssr,
+    chiSquareReduced: sigma ** 2,
     r2: 1 - ssr / sst,
     rmse: Math.sqrt(ssr / n),
     sigma,
+    converged: true,
+    reason: 'exact linear least squares',
+    iterations: 0,
+    evaluations: 1,
+    startsTried: 1,
+    atBound: [],
+    warnings: [],
   };
   const cse = Math.sqrt(varA + varB - 2 * cov);
   const value = b - a;
@@ -95,27 +108,43 @@ export function syntheticRun(id: string, options: SyntheticOptions = {}): Report
     points: n,
   };
   const series: RunSeries = { run: id, step, entropy, metric: metricValues };
-  if (error) return { info, series, fit: null, ceiling: null, error };
+  const base = {
+    run: id,
+    info,
+    series,
+    used: series,
+    selection: { total: n, from: 0, to: n, burnIn: 0, used: n, rule: 'none' as const },
+    law: entropyExp,
+    variables: ['H' as const],
+    fitOptions: {},
+    warnings: [],
+  };
+  if (error) return { ...base, fit: null, ceiling: null, error };
   const { fit, ceiling } = olsFit(entropy, metricValues);
-  const run: ReportRun = { info, series, fit, ceiling };
+  const run: ReportRun = { ...base, fit, ceiling };
   if (forecast) {
     const k = Math.max(3, Math.round(0.3 * n));
     const early = olsFit(entropy.subarray(0, k), metricValues.subarray(0, k)).fit;
     const heldOut = [];
     for (let i = k; i < n; i++) {
       const predicted = -early.params.a * Math.exp(entropy[i]) + early.params.b;
-      heldOut.push({ step: step[i], entropy: entropy[i], predicted, actual: metricValues[i] });
+      heldOut.push({ step: step[i], entropy: entropy[i], predicted, interval: [predicted - 0.02, predicted + 0.02] as [number, number], actual: metricValues[i] });
     }
     const rmse = Math.sqrt(heldOut.reduce((s, p) => s + (p.predicted - p.actual) ** 2, 0) / heldOut.length);
     const last = heldOut[heldOut.length - 1];
-    run.forecast = {
+    run.early = {
       fraction: 0.3,
       fitPoints: k,
+      burnIn: 0,
       points: n,
       fit: early,
+      ceiling: null,
+      confidence: 0.9,
       heldOut,
       rmse,
+      coverage: null,
       final: { step: last.step, predicted: last.predicted, actual: last.actual },
+      warnings: [],
     };
   }
   return run;

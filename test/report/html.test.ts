@@ -63,8 +63,8 @@ test('the table shows a, b, ceiling with CI, R², RMSE, forecast errors, and the
   assert.equal(table.includes(`>${c.value.toFixed(4)} ± ${c.stderr.toFixed(4)}<`), true);
   assert.equal(table.includes(`>[${c.ci[0].toFixed(4)}, ${c.ci[1].toFixed(4)}] 95%<`), true);
   assert.equal(table.includes(`>${good.fit!.r2.toFixed(4)}<`), true);
-  assert.equal(table.includes(`>${good.forecast!.rmse!.toFixed(4)}<`), true);
-  const final = good.forecast!.final!;
+  assert.equal(table.includes(`>${good.early!.rmse!.toFixed(4)}<`), true);
+  const final = good.early!.final!;
   assert.equal(table.includes(`>${Math.abs(final.predicted - final.actual).toFixed(4)}<`), true);
   assert.match(table, /<td class="error" colspan="6">fitEntropyLaw requires at least 3 points \(got 2\)<\/td>/);
   assert.doesNotMatch(markupOnly(html), /NaN/);

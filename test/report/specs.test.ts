@@ -2,14 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertClose } from '../helpers.ts';
 import { ceilingRow, curveRows, lawChartSpec, pointRows, timelineSpec } from '../../src/report/index.ts';
-import { syntheticRun } from './fixtures.ts';
+import { olsFit, syntheticRun } from './fixtures.ts';
+import { entropyExp } from '../../src/fit/laws/entropy-exp.ts';
 
 /* Specs are plain JSON objects, inspected by path through `any`. */
 
 const markType = (layer: any) => (typeof layer.mark === 'string' ? layer.mark : layer.mark.type);
 
 test('curveRows samples R = −a·exp(H) + b over [0, max H], both ends included', () => {
-  const rows = curveRows({ a: 0.31, b: 0.8 }, 1.5, 31);
+  const law = (a: number, b: number) => ({ law: entropyExp, fit: { ...olsFit([0.1, 0.2, 0.3], [0.5, 0.4, 0.3]).fit, values: [a, b] } });
+  const rows = curveRows(law(0.31, 0.8), 1.5, 31);
   assert.equal(rows.length, 31);
   assert.equal(rows[0].entropy, 0);
   assertClose(rows[30].entropy, 1.5, { rtol: 1e-15 });
@@ -17,7 +19,7 @@ test('curveRows samples R = −a·exp(H) + b over [0, max H], both ends included
   // Evenly spaced: H_i = 1.5·i/30.
   assertClose(rows[10].entropy, 0.5, { rtol: 1e-14 });
   // A run with no positive entropy draws only the ceiling point.
-  assert.deepEqual(curveRows({ a: 0.2, b: 0.5 }, 0), [{ entropy: 0, metric: 0.3 }]);
+  assert.deepEqual(curveRows(law(0.2, 0.5), 0), [{ entropy: 0, metric: 0.3 }]);
 });
 
 test('pointRows drops points with a non-finite value and keeps the others aligned', () => {
@@ -88,10 +90,10 @@ test('timelineSpec: a forecast adds the predicted held-out R and the end of the 
   const bottom = spec.vconcat[1];
   assert.deepEqual(bottom.layer.map(markType), ['line', 'line', 'rule']);
   const predicted = bottom.layer[1].data.values;
-  assert.equal(predicted.length, run.forecast!.heldOut.length);
-  assert.deepEqual(predicted[0], { step: run.forecast!.heldOut[0].step, predicted: run.forecast!.heldOut[0].predicted });
+  assert.equal(predicted.length, run.early!.heldOut.length);
+  assert.deepEqual(predicted[0], { step: run.early!.heldOut[0].step, predicted: run.early!.heldOut[0].predicted });
   // The rule sits at the last step used for the fit (fitPoints = 12 → step 4·11).
-  assert.equal(run.forecast!.fitPoints, 12);
+  assert.equal(run.early!.fitPoints, 12);
   assert.deepEqual(bottom.layer[2].data.values, [{ step: 44 }]);
 });
 

@@ -1,32 +1,47 @@
 import { Option, type Command } from 'commander';
-import { backtest } from '../../predict/backtest.ts';
-import { backtestJson } from '../../predict/backtest-json.ts';
-import { formatBacktest } from '../../predict/format.ts';
-import { UsageError } from '../../util/errors.ts';
+import { backtestRecord, compareBacktests, fixed, parseLawList, percent, UsageError, type Backtest } from '../../index.ts';
 import type { CliContext } from '../context.ts';
-import { numberFlag, parseBurnIn, readInputs, seedOption, withInputFlags, type InputFlags } from '../options.ts';
+import { table } from '../format.ts';
+import { analyzeOptions, numberFlag, readInputs, seedOption, withFitFlags, withInputFlags, type FitFlags, type InputFlags } from '../options.ts';
+import { formatBacktest } from '../text.ts';
+
+interface Flags extends InputFlags, FitFlags {
+  fractions?: number[];
+  mode: 'time' | 'entropy';
+  confidence: number;
+  seed: number;
+}
 
 /** `entropy-law backtest <paths...>`: cut finished runs at fractions, forecast the rest, score the forecasts. */
 export function registerBacktest(program: Command, ctx: CliContext): void {
-  withInputFlags(program.command('backtest'))
+  withFitFlags(withInputFlags(program.command('backtest')), 'the law to forecast with; a comma-separated list compares laws on the same cuts')
     .description('cut each finished run at 5%…90% of its points, forecast the rest, and score RMSE, final error and coverage')
     .option('--fractions <list>', 'comma-separated cut fractions (default 0.05,0.10,…,0.90)', parseFractions)
     .addOption(new Option('--mode <m>', 'forecast in time, or from the entropy observed later (the paper)').choices(['time', 'entropy']).default('time'))
     .option('--confidence <p>', 'level of the intervals whose coverage is scored', numberFlag('confidence', (x) => x > 0 && x < 1, 'a number in (0, 1)'), 0.9)
-    .option('--burn-in <rule>', 'leading points to exclude: auto, none, or a count', parseBurnIn, 'auto')
     .addOption(seedOption())
-    .action(async (paths: string[], flags: InputFlags & { fractions?: number[]; mode: 'time' | 'entropy'; confidence: number; burnIn: 'auto' | 'none' | number; seed: number }) => {
+    .action(async (paths: string[], flags: Flags) => {
+      const laws = flags.law === undefined ? ['entropy-exp'] : parseLawList(flags.law);
       const dataset = await readInputs(paths, flags, ctx.warnings);
-      const result = backtest(dataset.series, {
+      const results = compareBacktests(dataset.series, laws, {
+        ...analyzeOptions(flags, undefined),
         fractions: flags.fractions,
         mode: flags.mode,
         confidence: flags.confidence,
-        burnIn: flags.burnIn,
         seed: flags.seed,
       });
-      if (flags.json) ctx.out(JSON.stringify({ ...backtestJson(result), warnings: ctx.warnings.list() }, null, 2));
-      else ctx.out(formatBacktest(result).join('\n'));
+      if (flags.json) {
+        const body = results.length === 1 ? backtestRecord(results[0]) : { laws: results.map(backtestRecord) };
+        ctx.out(JSON.stringify({ ...body, warnings: ctx.warnings.list() }, null, 2));
+      } else ctx.out([...results.map((b) => (results.length > 1 ? `law ${b.law}\n` : '') + formatBacktest(b).join('\n')), ...(results.length > 1 ? [lawSummary(results)] : [])].join('\n\n'));
     });
+}
+
+/** Laws side by side on the same cuts: median RMSE per fraction and pooled coverage. */
+function lawSummary(results: Backtest[]): string {
+  const fractions = results[0].byFraction.map((f) => f.fraction);
+  const rows = results.map((b) => [b.law, ...b.byFraction.map((f) => fixed(f.medianRmse)), percent(b.coverage), fixed(b.paperMeanRmse)]);
+  return `laws compared on the same cuts: median RMSE per fraction, pooled coverage, paper-protocol mean RMSE\n${table(['law', ...fractions.map((f) => f.toFixed(2)), 'coverage', 'paper15'], rows)}`;
 }
 
 function parseFractions(value: string): number[] {

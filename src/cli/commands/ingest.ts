@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import { writeTidy } from '../../ingest/load.ts';
-import { formatRunMeta } from '../../ingest/meta/resolve.ts';
-import { table } from '../format.ts';
-import { metaJson } from '../json.ts';
-import { readInputs, withInputFlags, type InputFlags } from '../options.ts';
+import { formatRunMeta, ingestRecord, writeTidy } from '../../index.ts';
 import type { CliContext } from '../context.ts';
+import { table } from '../format.ts';
+import { readInputs, withInputFlags, type InputFlags } from '../options.ts';
 
 /** `entropy-law ingest <paths...>`: read logs into the tidy table; print the runs, optionally write the points. */
 export function registerIngest(program: Command, ctx: CliContext): void {
@@ -15,8 +13,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
       const dataset = await readInputs(paths, flags, ctx.warnings);
       if (flags.out) await writeTidy(dataset, flags.out);
       if (flags.json) {
-        const runs = dataset.runs.map((r) => ({ ...r, meta: metaJson(r) }));
-        ctx.out(JSON.stringify({ runs, warnings: ctx.warnings.list(), out: flags.out ?? null }, null, 2));
+        ctx.out(JSON.stringify({ runs: dataset.runs.map(ingestRecord), warnings: ctx.warnings.list(), out: flags.out ?? null }, null, 2));
         return;
       }
       const rows = dataset.runs.map((r) => [r.id, r.format, String(r.points), r.entropyKey, r.metric, r.metricKind, formatRunMeta(r), r.source]);

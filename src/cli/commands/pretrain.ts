@@ -1,12 +1,11 @@
 import { Option, type Command } from 'commander';
-import { pretrain, TASK_NAMES, type TaskName } from '../../harness/index.ts';
-import type { DeviceName } from '../../harness/policy.ts';
+import { harness } from '../../index.ts';
 import type { CliContext } from '../context.ts';
 import { numberFlag, positiveInteger } from '../options.ts';
 
 interface PretrainFlags {
-  task: TaskName;
-  device: DeviceName;
+  task: harness.TaskName;
+  device: harness.DeviceName;
   steps: number;
   out: string;
   seed: number;
@@ -23,7 +22,7 @@ export function registerPretrain(program: Command, ctx: CliContext): void {
   program
     .command('pretrain')
     .description('supervised warm start of a small transformer policy on a verifiable task (the base model for RL)')
-    .addOption(new Option('--task <task>', 'the task').choices([...TASK_NAMES]).default('add'))
+    .addOption(new Option('--task <task>', 'the task').choices([...harness.TASK_NAMES]).default('add'))
     .addOption(new Option('--device <device>', 'where to train: cpu (WebAssembly SIMD) or webgpu').choices(['cpu', 'webgpu']).default('cpu'))
     .option('--steps <n>', 'most optimizer steps (training stops early at the target accuracy)', positiveInteger('steps'), 3000)
     .requiredOption('--out <dir>', 'where to write checkpoint.safetensors and log.jsonl')
@@ -33,7 +32,7 @@ export function registerPretrain(program: Command, ctx: CliContext): void {
     .option('--json', 'print the result as JSON')
     .action(async (flags: PretrainFlags) => {
       const started = Date.now();
-      const result = await pretrain({
+      const result = await harness.pretrain({
         task: flags.task,
         device: flags.device,
         steps: flags.steps,

@@ -1,11 +1,12 @@
+import { stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { analyzeDataset } from '../../predict/analyze.ts';
-import { renderFigures, writeReport, type FigureFormat } from '../../report/index.ts';
-import { fitTable } from './fit.ts';
-import { fractionOption, numberFlag, positiveInteger, readInputs, withInputFlags, type InputFlags } from '../options.ts';
+import { analyzeDataset, renderFigures, UsageError, writeReport, type FigureFormat, type ReportRun } from '../../index.ts';
 import type { CliContext } from '../context.ts';
+import { fitTable } from '../format.ts';
+import { analyzeOptions, fractionOption, numberFlag, positiveInteger, readInputs, withFitFlags, withInputFlags, type FitFlags, type InputFlags } from '../options.ts';
 
-interface ReportFlags extends InputFlags {
+interface ReportFlags extends InputFlags, FitFlags {
   out?: string;
   title: string;
   fraction: number;
@@ -16,14 +17,37 @@ interface ReportFlags extends InputFlags {
   scale: number;
 }
 
+/** What is at a path: a directory, a file, or nothing. */
+async function kindOf(path: string): Promise<'directory' | 'file' | 'none'> {
+  const info = await stat(path).catch(() => undefined);
+  return !info ? 'none' : info.isDirectory() ? 'directory' : 'file';
+}
+
+/** The HTML file to write: `--out` itself, or report.html inside it when it is a directory. */
+async function htmlPath(out: string | undefined): Promise<string> {
+  if (out === undefined) return 'report.html';
+  return (await kindOf(out)) === 'directory' ? join(out, 'report.html') : out;
+}
+
+/** The folder figures go into; refuses a path that names a file (figures are one file per chart). */
+async function figureFolder(out: string | undefined, format: FigureFormat): Promise<string> {
+  const folder = out ?? 'figures';
+  const kind = await kindOf(folder);
+  if (kind === 'file') throw new UsageError(`--out ${folder} is a file; --format ${format} writes one file per chart into a folder (e.g. --out figures/)`);
+  if (kind === 'none' && extname(folder) !== '') {
+    throw new UsageError(`--out ${folder} looks like a file name; --format ${format} writes one file per chart into a folder (e.g. --out figures/)`);
+  }
+  return folder;
+}
+
 /**
  * `entropy-law report <paths...>`: fit every run and write the self-contained HTML report, or with
  * `--format svg|png|vl.json` each chart as a figure file into the `--out` folder.
  */
 export function registerReport(program: Command, ctx: CliContext): void {
-  withInputFlags(program.command('report'))
+  withFitFlags(withInputFlags(program.command('report')))
     .description('fit every run and write a self-contained HTML report (works offline), or the charts as figures')
-    .option('--out <path>', 'the HTML file to write (default report.html), or the folder for --format svg|png|vl.json (default figures)')
+    .option('--out <path>', 'the HTML file to write (default report.html; a folder gets report.html inside), or the folder for --format svg|png|vl.json (default figures)')
     .option('--title <text>', 'the report title', 'entropy-law report')
     .addOption(fractionOption(0.15))
     .addOption(new Option('--format <f>', 'html: one page; svg, png, vl.json: one file per chart').choices(['html', 'svg', 'png', 'vl.json']).default('html'))
@@ -32,20 +56,20 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .option('--figure-width <px>', 'figure plot width in points (240 fits a paper column)', positiveInteger('figure-width'), 240)
     .option('--scale <k>', 'PNG pixels per point (4 ≈ 300 dpi)', numberFlag('scale', (x) => x > 0 && x <= 16, 'a number in (0, 16]'), 4)
     .action(async (paths: string[], flags: ReportFlags) => {
+      const target = flags.format === 'html' ? await htmlPath(flags.out) : await figureFolder(flags.out, flags.format);
       const dataset = await readInputs(paths, flags, ctx.warnings);
-      const runs = analyzeDataset(dataset, { fraction: flags.fraction });
+      const runs = analyzeDataset(dataset, { ...analyzeOptions(flags), fraction: flags.fraction }) as ReportRun[];
       ctx.requireSomeFit(runs);
       const input = { title: flags.title, runs, warnings: ctx.warnings.list() };
       let written: string[];
       if (flags.format === 'html') {
-        const out = flags.out ?? 'report.html';
-        await writeReport(input, out, { pageSize: flags.pageSize, compactAbove: flags.compactAbove });
-        written = [out];
+        await writeReport(input, target, { pageSize: flags.pageSize, compactAbove: flags.compactAbove });
+        written = [target];
       } else {
-        const figures = await renderFigures(input, flags.format, flags.out ?? 'figures', { width: flags.figureWidth, scale: flags.scale });
+        const figures = await renderFigures(input, flags.format, target, { width: flags.figureWidth, scale: flags.scale });
         written = figures.map((f) => f.path);
       }
       if (flags.json) ctx.out(JSON.stringify({ written, runs: runs.length, warnings: ctx.warnings.list() }, null, 2));
-      else ctx.out(`${fitTable(runs)}\n\nwrote ${written.length === 1 ? written[0] : `${written.length} files in ${flags.out ?? 'figures'}`}`);
+      else ctx.out(`${fitTable(runs)}\n\nwrote ${written.length === 1 ? written[0] : `${written.length} files in ${target}`}`);
     });
 }

@@ -1,14 +1,8 @@
 import type { Command } from 'commander';
-import { fitEntropyLaw } from '../../fit/entropy-law.ts';
-import type { RunAnalysis } from '../../predict/analyze.ts';
-import { ceilingOf } from '../../predict/ceiling.ts';
-import { formatForecast } from '../../predict/format.ts';
-import { forecastJson } from '../../predict/forecast.ts';
-import { watch, type WatchUpdate } from '../../predict/watch.ts';
-import { writeReport } from '../../report/index.ts';
-import { InputError } from '../../util/errors.ts';
+import { forecastRecord, InputError, runRecord, watch, writeReport, type ReportInput, type WatchUpdate } from '../../index.ts';
 import type { CliContext } from '../context.ts';
 import { numberFlag, type InputFlags } from '../options.ts';
+import { formatForecast } from '../text.ts';
 import { forecastOptions, withForecastFlags, type ForecastFlags } from './forecast.ts';
 
 interface WatchFlags extends ForecastFlags, Omit<InputFlags, 'runId'> {
@@ -49,6 +43,7 @@ export function registerWatch(program: Command, ctx: CliContext, signal?: AbortS
         signal: stop.signal,
         onUpdate: (u) => ctx.out(flags.json ? JSON.stringify(updateJson(u)) : updateText(u)),
         onReport: flags.report ? (u) => writeReport(watchReport(u), flags.report as string) : undefined,
+        onWaiting: (reason) => ctx.err(reason),
         onError: (error) => {
           failure = error;
           stop.abort();
@@ -63,8 +58,9 @@ export function registerWatch(program: Command, ctx: CliContext, signal?: AbortS
     });
 }
 
+/** One JSON line per update: the run's record (points, fit, ceiling, warnings) and the forecast. */
 function updateJson(u: WatchUpdate): Record<string, unknown> {
-  return { run: u.run, metric: u.metric, points: u.points, forecast: u.forecast ? forecastJson(u.forecast) : null, error: u.error, warnings: u.warnings };
+  return { run: u.run, metric: u.metric, points: u.points, fit: runRecord(u.analysis), forecast: u.forecast ? forecastRecord(u.forecast) : null, error: u.error, warnings: u.warnings };
 }
 
 function updateText(u: WatchUpdate): string {
@@ -72,20 +68,7 @@ function updateText(u: WatchUpdate): string {
   return u.forecast ? `${head}\n${formatForecast(u.forecast).join('\n')}` : `${head}: no forecast yet: ${u.error ?? 'waiting for points'}`;
 }
 
-/** The report input for a watched run: the fit so far; the page reloads itself every few seconds. */
-function watchReport(u: WatchUpdate) {
-  const run: RunAnalysis = {
-    info: u.info,
-    series: u.series,
-    fit: null,
-    ceiling: null,
-  };
-  try {
-    run.fit = fitEntropyLaw(u.series.entropy, u.series.metric);
-    run.ceiling = ceilingOf(run.fit);
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    run.error = error.message;
-  }
-  return { title: `watching ${u.run}`, runs: [run], warnings: u.warnings, refreshSeconds: 5 };
+/** The report input for a watched run: its analysis so far; the page reloads itself every few seconds. */
+function watchReport(u: WatchUpdate): ReportInput {
+  return { title: `watching ${u.run}`, runs: [{ ...u.analysis, info: u.info }], warnings: u.warnings, refreshSeconds: 5 };
 }

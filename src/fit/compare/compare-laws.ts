@@ -9,7 +9,7 @@ import { UsageError } from '../../util/errors.ts';
 import { lawColumns } from '../fit-columns.ts';
 import type { Law } from '../laws/types.ts';
 import { fitLaw, type FitLawOptions } from '../nonlinear/fit-law.ts';
-import type { LawFit } from '../nonlinear/types.ts';
+import type { LawFit } from '../types.ts';
 
 /** One run's data as named columns, in time order. */
 export interface LawSeries {

@@ -6,7 +6,7 @@
 import { InputError } from '../../util/errors.ts';
 import type { Law, LawData } from '../laws/types.ts';
 import { fitLaw, type FitLawOptions } from '../nonlinear/fit-law.ts';
-import type { LawFit } from '../nonlinear/types.ts';
+import type { LawFit } from '../types.ts';
 import { fSurvival } from './f-distribution.ts';
 import { jointLaw, perRunName } from './joint-law.ts';
 

@@ -3,8 +3,9 @@
  * parameters in billions): coef = α + β·ln(size). Weighted least squares with each coefficient's standard
  * error as σ when given, Student-t intervals, and a prediction with its interval for a larger model.
  */
+import { checkConfidence } from '../../util/checks.ts';
 import { InputError, UsageError } from '../../util/errors.ts';
-import type { LawFit } from '../nonlinear/types.ts';
+import type { LawFit } from '../types.ts';
 import { studentTQuantile } from '../student-t.ts';
 
 /** Options for `fitLogLinear`. */
@@ -49,7 +50,7 @@ export interface LogLinearPrediction {
  */
 export function fitLogLinear(sizes: ArrayLike<number>, values: ArrayLike<number>, options: LogLinearOptions = {}): LogLinearFit {
   const { sigma, absoluteSigma = false, confidence = 0.95 } = options;
-  if (!(confidence > 0 && confidence < 1)) throw new UsageError(`invalid confidence: ${confidence} (expected a number in (0, 1))`);
+  checkConfidence(confidence);
   const n = sizes.length;
   if (values.length !== n || (sigma && sigma.length !== n)) throw new UsageError('fitLogLinear needs as many values (and sigmas) as sizes');
   if (n < 3) throw new InputError(`fitLogLinear requires at least 3 model sizes (got ${n})`);

@@ -2,7 +2,7 @@
  * The entropy–performance law of Cui et al. (2025): R = −a·exp(H) + b. Linear in (a, b) after X = exp(H),
  * so it is solved exactly by `fitEntropyLaw` (weighted OLS) instead of iterating; the ceiling is b − a.
  */
-import { fitEntropyLaw } from '../entropy-law.ts';
+import { ENTROPY_EXP_FORMULA, ENTROPY_EXP_PARAMS, fitEntropyLaw } from '../entropy-law.ts';
 import type { Law, LawData } from './types.ts';
 
 /** The exact weighted least-squares solution [a, b]. */
@@ -17,8 +17,8 @@ function solve(data: LawData): number[] {
  */
 export const entropyExp: Law = {
   name: 'entropy-exp',
-  formula: 'R = −a·exp(H) + b',
-  params: ['a', 'b'],
+  formula: ENTROPY_EXP_FORMULA,
+  params: ENTROPY_EXP_PARAMS,
   variables: ['H'],
   evaluate(p, [h], out) {
     for (let i = 0; i < out.length; i++) out[i] = p[1] - p[0] * Math.exp(h[i]);
@@ -32,6 +32,7 @@ export const entropyExp: Law = {
   },
   starts: (data) => [solve(data)],
   solve,
+  fitExact: (data, confidence) => fitEntropyLaw(data.columns[0], data.y, { sigma: data.sigma, confidence }),
   ceiling: (p) => p[1] - p[0],
   ceilingGradient: () => [-1, 1],
 };

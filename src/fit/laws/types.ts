@@ -2,6 +2,7 @@
  * The shared shape of every law the toolkit fits: built-in ones (one file each in this folder) and
  * user-defined expressions. The nonlinear engine only sees this interface.
  */
+import type { LawFit } from '../types.ts';
 
 /** Data for a fit: the law's independent variables (one column each, in `Law.variables` order) and R. */
 export interface LawData {
@@ -35,6 +36,12 @@ export interface Law {
   readonly upper?: readonly number[];
   /** Closed-form least-squares solution, for laws linear in their parameters after a fixed transform. */
   solve?(data: LawData): number[];
+  /**
+   * The whole fit in closed form, for a law with `solve`: the same `LawFit` the general engine would
+   * return from that solution, computed without its allocations. `fitLaw` takes this path when no
+   * start, bound, robust loss or absolute σ asks for the engine.
+   */
+  fitExact?(data: LawData, confidence: number): LawFit;
   /** The law's performance ceiling as a function of its parameters, when it has one. */
   ceiling?(p: ArrayLike<number>): number;
   /** Gradient of `ceiling` with respect to the parameters (for the delta method). */

@@ -3,13 +3,14 @@
  * Levenberg–Marquardt solver (`lmder.ts`) with analytic Jacobians, and curve_fit-compatible covariance,
  * standard errors and Student-t intervals from the Jacobian at the solution.
  */
+import { checkConfidence } from '../../util/checks.ts';
 import { InputError, UsageError } from '../../util/errors.ts';
 import type { Law, LawData } from '../laws/types.ts';
 import { boundsMap } from './bounds.ts';
 import { levenbergMarquardt, type LevenbergMarquardtOptions, STOP_REASONS } from './lmder.ts';
 import { huberFit, type RobustOptions } from './robust.ts';
 import { summarize } from './summarize.ts';
-import type { LawFit } from './types.ts';
+import type { LawFit } from '../types.ts';
 
 /** Options for `fitLaw`. */
 export interface FitLawOptions {
@@ -53,9 +54,7 @@ export interface FitLawOptions {
  */
 export function fitLaw(law: Law, data: LawData, options: FitLawOptions = {}): LawFit {
   const { confidence = 0.95 } = options;
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new UsageError(`invalid confidence: ${confidence} (expected a number in (0, 1))`);
-  }
+  checkConfidence(confidence);
   const n = data.y.length;
   const k = law.params.length;
   if (data.columns.length !== law.variables.length) {
@@ -63,18 +62,21 @@ export function fitLaw(law: Law, data: LawData, options: FitLawOptions = {}): La
   }
   for (const c of data.columns) if (c.length !== n) throw new UsageError(`fitLaw needs columns as long as y (${c.length} vs ${n})`);
   if (options.sigma && options.sigma.length !== n) throw new UsageError(`fitLaw needs one sigma per point (${options.sigma.length} vs ${n})`);
-  if (n <= k) throw new InputError(`fitLaw (${law.name}) requires more points than parameters (${n} points, ${k} parameters)`);
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(data.y[i]) || data.columns.some((c) => !Number.isFinite(c[i]))) {
-      throw new InputError(`fitLaw (${law.name}) requires finite values (point ${i + 1})`);
-    }
-    const s = options.sigma?.[i];
-    if (s !== undefined && !(s > 0 && Number.isFinite(s))) throw new UsageError(`invalid sigma at point ${i + 1}: ${s} (expected a positive number)`);
-  }
   for (const name of [...Object.keys(options.start ?? {}), ...(options.starts ?? []).flatMap(Object.keys)]) {
     if (!law.params.includes(name)) throw new UsageError(`start for unknown parameter: ${name} (law ${law.name} has ${law.params.join(', ')})`);
   }
   const clean: LawData = { columns: data.columns, y: data.y, sigma: options.sigma };
+  const customised = options.start !== undefined || options.starts !== undefined || options.lower || options.upper;
+  // The exact path checks its own points (and words its own messages).
+  if (law.fitExact && !customised && !options.robust && !options.absoluteSigma) return law.fitExact(clean, confidence);
+  if (n <= k) throw new InputError(`law ${law.name} requires more points than parameters (${n} points, ${k} parameters)`);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(data.y[i]) || data.columns.some((c) => !Number.isFinite(c[i]))) {
+      throw new InputError(`law ${law.name} requires finite values (point ${i + 1})`);
+    }
+    const s = options.sigma?.[i];
+    if (s !== undefined && !(s > 0 && Number.isFinite(s))) throw new UsageError(`invalid sigma at point ${i + 1}: ${s} (expected a positive number)`);
+  }
   if (options.robust) {
     const named = (p: number[]) => Object.fromEntries(law.params.map((q, j) => [q, p[j]]));
     // Each IRLS round restarts from the previous solution; exact laws ignore starts anyway.

@@ -4,7 +4,7 @@
  * with Huber's ψ, the same optimum as scipy.optimize.least_squares(loss='huber', f_scale=c).
  */
 import type { Law, LawData } from '../laws/types.ts';
-import type { LawFit } from './types.ts';
+import type { LawFit } from '../types.ts';
 
 /** Options for robust (Huber) fits. */
 export interface RobustOptions {

@@ -7,7 +7,7 @@ import { studentTQuantile } from '../student-t.ts';
 import { boundsMap } from './bounds.ts';
 import { inverseGram } from './covariance.ts';
 import type { FitLawOptions } from './fit-law.ts';
-import type { LawFit } from './types.ts';
+import type { LawFit } from '../types.ts';
 
 /** How the solver ended, as `summarize` reports it. */
 export interface SolverOutcome {

@@ -3,6 +3,7 @@
  * resampling (default) keeps the observed x design, which matters for training curves where the points are
  * a time series; pairs resampling is offered for heteroskedastic data. Percentile intervals.
  */
+import { checkConfidence } from '../../util/checks.ts';
 import { UsageError } from '../../util/errors.ts';
 import { Rng } from '../../util/rng.ts';
 import type { Law, LawData } from '../laws/types.ts';
@@ -63,7 +64,7 @@ function quantile(sorted: Float64Array, q: number): number {
 export function bootstrapLaw(law: Law, data: LawData, options: BootstrapOptions = {}): BootstrapResult {
   const { samples = 1000, seed = 1, confidence = 0.95, method = 'residuals', derived = {}, fit: fitOptions = {} } = options;
   if (!(Number.isInteger(samples) && samples >= 10)) throw new UsageError(`invalid bootstrap samples: ${samples} (expected an integer ≥ 10)`);
-  if (!(confidence > 0 && confidence < 1)) throw new UsageError(`invalid confidence: ${confidence} (expected a number in (0, 1))`);
+  checkConfidence(confidence);
   if (method !== 'residuals' && method !== 'pairs') throw new UsageError(`invalid bootstrap method: ${method} (expected residuals or pairs)`);
   const full = fitLaw(law, data, fitOptions);
   if (!full.converged) throw new UsageError(`cannot bootstrap ${law.name}: the fit to all points did not converge (${full.reason})`);

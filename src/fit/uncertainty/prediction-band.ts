@@ -3,9 +3,10 @@
  * gradient of f in the parameters (the law's analytic Jacobian). The confidence band is for the curve
  * itself; the prediction band (`observation: true`) adds the residual variance for a new measurement.
  */
+import { checkConfidence } from '../../util/checks.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { Law } from '../laws/types.ts';
-import type { LawFit } from '../nonlinear/types.ts';
+import type { Estimate, LawFit } from '../types.ts';
 import { studentTQuantile } from '../student-t.ts';
 
 /** Options for `predictionBand`. */
@@ -34,7 +35,7 @@ export interface Band {
  */
 export function predictionBand(law: Law, fit: LawFit, columns: readonly ArrayLike<number>[], options: PredictionBandOptions = {}): Band {
   const { confidence = fit.confidence, observation = false, sigma } = options;
-  if (!(confidence > 0 && confidence < 1)) throw new UsageError(`invalid confidence: ${confidence} (expected a number in (0, 1))`);
+  checkConfidence(confidence);
   if (columns.length !== law.variables.length) throw new UsageError(`law ${law.name} needs ${law.variables.length} column(s)`);
   const m = columns[0]?.length ?? 0;
   const k = law.params.length;
@@ -59,22 +60,17 @@ export function predictionBand(law: Law, fit: LawFit, columns: readonly ArrayLik
   return { value, stderr, lower, upper, confidence };
 }
 
-/** A derived quantity with its delta-method uncertainty. */
-export interface DerivedEstimate {
-  value: number;
-  stderr: number;
-  ci: [number, number];
-  confidence: number;
-}
-
 /**
  * The law's ceiling (R at H = 0 for entropy laws, the asymptote for `power` and `scalerl-sigmoid`) with a
- * delta-method standard error gᵀ·Cov·g. Throws a `UsageError` for a law without a ceiling.
+ * delta-method standard error gᵀ·Cov·g, using the covariance of the parameters: for entropy-exp,
+ * Var(b − a) = Var a + Var b − 2·Cov(a, b), and a and b are so strongly correlated that leaving out the
+ * covariance would overstate the uncertainty several-fold. The interval uses Student's t with the fit's
+ * degrees of freedom. Throws a `UsageError` for a law without a ceiling.
  * @example lawCeiling(entropyExp, fit).value // => b − a
  */
-export function lawCeiling(law: Law, fit: LawFit, confidence = fit.confidence): DerivedEstimate {
+export function lawCeiling(law: Law, fit: LawFit, confidence = fit.confidence): Estimate {
   if (!law.ceiling || !law.ceilingGradient) throw new UsageError(`law ${law.name} has no ceiling`);
-  if (!(confidence > 0 && confidence < 1)) throw new UsageError(`invalid confidence: ${confidence} (expected a number in (0, 1))`);
+  checkConfidence(confidence);
   const value = law.ceiling(fit.values);
   const g = law.ceilingGradient(fit.values);
   let v = 0;

@@ -2,7 +2,7 @@
  * Plain rows for the charts, computed here rather than in Vega expressions so that the numbers drawn are
  * the numbers tested (and so the page needs no expression evaluation for them).
  */
-import type { EntropyLawFit } from '../../fit/types.ts';
+import { evaluateFit } from '../../fit/evaluate.ts';
 import type { ReportRun } from '../types.ts';
 
 /** One observed point of a run. */
@@ -57,22 +57,20 @@ export function maxEntropy(rows: readonly PointRow[]): number {
 }
 
 /**
- * Samples the fitted law R = −a·exp(H) + b at `samples` evenly spaced H over [0, maxH], both ends
- * included, so the curve reaches the ceiling b − a at H = 0.
+ * Samples a run's fitted law of entropy at `samples` evenly spaced H over [0, maxH], both ends included,
+ * so the curve reaches the ceiling at H = 0; empty for a run without a fit or with a law of other
+ * variables (R against H cannot draw it).
  *
  * @example
- * curveRows({ a: 0.5, b: 1 }, 1, 2); // => [{ entropy: 0, metric: 0.5 }, { entropy: 1, metric: 1 - 0.5 * Math.E }]
+ * curveRows({ law: entropyExp, fit }, 1, 2); // => [{ entropy: 0, metric: b − a }, { entropy: 1, metric: b − a·e }]
  */
-export function curveRows(params: EntropyLawFit['params'], maxH: number, samples = 60): CurveRow[] {
-  const { a, b } = params;
-  const n = Math.max(2, Math.floor(samples));
-  const rows: CurveRow[] = [];
-  for (let i = 0; i < n; i++) {
-    const entropy = maxH > 0 ? (maxH * i) / (n - 1) : 0;
-    rows.push({ entropy, metric: -a * Math.exp(entropy) + b });
-    if (!(maxH > 0)) break; // a run with no positive entropy: the curve is the ceiling point alone
-  }
-  return rows;
+export function curveRows(run: Pick<ReportRun, 'law' | 'fit'>, maxH: number, samples = 60): CurveRow[] {
+  const { law, fit } = run;
+  if (!fit || law.variables.length !== 1 || law.variables[0] !== 'H') return [];
+  const n = maxH > 0 ? Math.max(2, Math.floor(samples)) : 1; // no positive entropy: the ceiling point alone
+  const h = Float64Array.from({ length: n }, (_, i) => (n > 1 ? (maxH * i) / (n - 1) : 0));
+  const r = evaluateFit(law, fit, [h]);
+  return Array.from(h, (entropy, i) => ({ entropy, metric: r[i] }));
 }
 
 /** The ceiling b − a with its confidence interval, as drawn at H = 0; null when the run has no fit. */

@@ -58,7 +58,7 @@ export function lawChartSpec(run: ReportRun, options: LawChartOptions = {}): Top
   ];
   if (run.fit) {
     layer.push({
-      data: { values: curveRows(run.fit.params, maxEntropy(points), samples) },
+      data: { values: curveRows(run, maxEntropy(points), samples) },
       mark: { type: 'line', color: '#d62728', strokeWidth: 2 },
       encoding: { x, y },
     });

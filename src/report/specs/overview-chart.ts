@@ -46,7 +46,7 @@ export function overviewSpec(runs: readonly ReportRun[], options: OverviewOption
   for (const run of runs) {
     const rows = pointRows(run.series);
     for (const p of rows) points.push({ run: run.info.id, ...p });
-    if (run.fit) for (const c of curveRows(run.fit.params, maxEntropy(rows), samples)) curves.push({ run: run.info.id, ...c });
+    if (run.fit) for (const c of curveRows(run, maxEntropy(rows), samples)) curves.push({ run: run.info.id, ...c });
   }
   const withLegend = runs.length <= legendLimit;
   const color = {

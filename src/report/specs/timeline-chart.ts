@@ -20,7 +20,7 @@ export interface TimelineOptions {
 
 /** A forecast's held-out predictions as rows, empty when there is no forecast. */
 function forecastRows(run: ReportRun): { step: number; predicted: number }[] {
-  const held = run.forecast?.heldOut ?? [];
+  const held = run.early?.heldOut ?? [];
   return held.filter((p) => Number.isFinite(p.step) && Number.isFinite(p.predicted)).map((p) => ({ step: p.step, predicted: p.predicted }));
 }
 
@@ -49,9 +49,9 @@ export function timelineSpec(run: ReportRun, options: TimelineOptions = {}): Top
   const metric = row('metric', metricTitle, '#1f77b4');
   const predicted = forecastRows(run);
   let metricRow: object = { width, height, ...metric };
-  if (run.forecast && predicted.length > 0) {
+  if (run.early && predicted.length > 0) {
     // The fit used the first `fitPoints` points by step: mark where the held-out part begins.
-    const lastFitStep = points[Math.min(run.forecast.fitPoints, points.length) - 1]?.step;
+    const lastFitStep = points[Math.min(run.early.fitPoints, points.length) - 1]?.step;
     const layer: object[] = [
       metric,
       {

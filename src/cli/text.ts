@@ -1,9 +1,5 @@
-import type { Backtest } from './backtest.ts';
-import type { RunForecast } from './forecast.ts';
-import { fmt } from './warnings.ts';
-
-const num = (x: number | null, digits = 4): string => (x === null ? '—' : x.toFixed(digits));
-const pct = (x: number | null): string => (x === null ? '—' : `${Math.round(100 * x)}%`);
+/** Plain-text forecasts and backtests for a terminal. */
+import { fixed as num, percent as pct, sig as fmt, type Backtest, type RunForecast } from '../index.ts';
 
 /**
  * A forecast as plain text for a terminal: the prediction with its interval, the ceiling, the headroom,
@@ -12,15 +8,19 @@ const pct = (x: number | null): string => (x === null ? '—' : `${Math.round(10
  */
 export function formatForecast(f: RunForecast): string[] {
   const level = Math.round(100 * f.confidence);
-  const lines = [
-    `${f.run}: R at step ${fmt(f.at)} = ${num(f.predicted)} (${level}% ${num(f.interval[0])}–${num(f.interval[1])})`,
-    `  ceiling b − a = ${num(f.ceiling.value)} (95% ${num(f.ceiling.ci[0])}–${num(f.ceiling.ci[1])}); headroom ${num(f.headroom)} over R = ${num(f.last.metric)} at step ${fmt(f.last.step)}`,
-    f.ceilingStep === null
-      ? `  not predicted to come within ${fmt(f.epsilon)} of the ceiling`
-      : `  within ${fmt(f.epsilon)} of the ceiling at step ${fmt(f.ceilingStep)} (${fmt(f.stepsToCeiling as number)} steps from now)`,
-    `  entropy: ${f.entropyModel.model} curve to H = ${num(f.entropyModel.floor)}; H at step ${fmt(f.at)} ≈ ${num(f.entropyAt)}` +
-      (f.burnIn ? `; ${f.burnIn} burn-in point(s) excluded` : ''),
-  ];
+  const lines = [`${f.run}: R at step ${fmt(f.at)} = ${num(f.predicted)} (${level}% ${num(f.interval[0])}–${num(f.interval[1])})`];
+  if (f.ceiling) {
+    lines.push(
+      `  ceiling ${f.law.name === 'entropy-exp' ? 'b − a ' : ''}= ${num(f.ceiling.value)} (95% ${num(f.ceiling.ci[0])}–${num(f.ceiling.ci[1])}); headroom ${num(f.headroom)} over R = ${num(f.last.metric)} at step ${fmt(f.last.step)}`,
+      f.ceilingStep === null
+        ? `  not predicted to come within ${fmt(f.epsilon)} of the ceiling`
+        : `  within ${fmt(f.epsilon)} of the ceiling at step ${fmt(f.ceilingStep)} (${fmt(f.stepsToCeiling as number)} steps from now)`,
+    );
+  } else lines.push(`  law ${f.law.name} has no ceiling; last R = ${num(f.last.metric)} at step ${fmt(f.last.step)}`);
+  const burnIn = f.burnIn ? `${f.burnIn} burn-in point(s) excluded` : '';
+  if (f.entropyModel && f.entropyAt !== null) {
+    lines.push(`  entropy: ${f.entropyModel.model} curve to H = ${num(f.entropyModel.floor)}; H at step ${fmt(f.at)} ≈ ${num(f.entropyAt)}` + (burnIn ? `; ${burnIn}` : ''));
+  } else if (burnIn) lines.push(`  ${burnIn}`);
   for (const w of f.warnings) lines.push(`  warning: ${w.message}`);
   return lines;
 }
@@ -45,6 +45,8 @@ export function formatBacktest(b: Backtest): string[] {
   for (const f of b.byFraction) {
     lines.push(`  ${f.fraction.toFixed(2)}  ${f.runs}  ${num(f.meanRmse)}  ${num(f.medianRmse)}  ${num(f.meanFinalError)}  ${pct(f.coverage)}`);
   }
+  const horizons = b.byHorizon.filter((h) => h.points > 0).map((h) => `${Number.isFinite(h.to) ? `${h.from}–${h.to}` : `≥ ${h.from}`} of the run ahead: ${pct(h.coverage)} of ${h.points}`);
+  if (horizons.length) lines.push(`coverage by horizon: ${horizons.join('; ')}`);
   lines.push(`paper protocol mean RMSE: ${num(b.paperMeanRmse)}`, `pooled coverage of ${level}% intervals: ${pct(b.coverage)}`);
   return lines;
 }

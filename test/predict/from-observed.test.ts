@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fitEntropyLaw } from '../../src/fit/entropy-law.ts';
-import { lawInflationCheck, predictFromEntropy } from '../../src/predict/from-entropy.ts';
+import { evaluateFit } from '../../src/fit/evaluate.ts';
+import { entropyExp } from '../../src/fit/laws/entropy-exp.ts';
+import type { LawFit } from '../../src/fit/types.ts';
+import { lawInflationCheck, predictFromObserved, type FromObservedOptions } from '../../src/predict/from-observed.ts';
 import { readingNoise } from '../../src/predict/reading-noise.ts';
 import { modelRun } from '../../src/predict/run-model.ts';
 import { syntheticRun } from '../../src/predict/synthetic.ts';
@@ -10,6 +13,10 @@ import { assertClose } from '../helpers.ts';
 
 // Student t quantiles from scipy.stats.t.ppf (scipy 1.17.1).
 const T95 = { 2: 2.9199855803537242, 3: 2.3533634348018233, 5: 2.0150483733330233 };
+
+/** Predictions of the paper's law from observed entropy. */
+const predictFromEntropy = (fit: LawFit, steps: number[], entropy: number[], confidence?: number, inflation?: number, options?: FromObservedOptions) =>
+  predictFromObserved(entropyExp, fit, [entropy], steps, confidence, inflation, options);
 
 const H = [0.5, 0.42, 0.35, 0.3, 0.22, 0.18, 0.15];
 const R = [0.31, 0.36, 0.39, 0.43, 0.46, 0.47, 0.49];
@@ -64,7 +71,7 @@ test('bad inflation, floor or dof are refused', () => {
 test('modelRun stores the floor and the dof of the inflation that predictions from entropy use', () => {
   const run = syntheticRun({ seed: 8, points: 30 });
   const model = modelRun(run, { burnIn: 'none' });
-  assert.equal(model.readingNoise, readingNoise(model.used, model.law.params.a));
+  assert.equal(model.readingNoise, readingNoise(model.used, evaluateFit(entropyExp, model.fit, [model.used.entropy])));
   assert.ok(model.readingNoise > 0.005 && model.readingNoise < 0.02, `reading noise ${model.readingNoise} (noiseR 0.01)`);
   assert.deepEqual(lawInflationCheck(model.used), { factor: model.lawInflation, points: 10 });
   assert.equal(model.lawInflationPoints, 10);
