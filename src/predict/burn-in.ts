@@ -1,3 +1,4 @@
+import { median } from 'simple-statistics';
 import { UsageError } from '../util/errors.ts';
 
 /** Options for `detectBurnIn`. */
@@ -14,12 +15,6 @@ export interface BurnInOptions {
   minKeep?: number;
 }
 
-/** Median of a scratch array (reordered in place). */
-function median(v: number[]): number {
-  v.sort((x, y) => x - y);
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 
 /**
  * Theil–Sen line through (x, y): the median of pairwise slopes and the median intercept. It ignores up to
@@ -62,7 +57,7 @@ export function detectBurnIn(entropy: ArrayLike<number>, metric: ArrayLike<numbe
     const ys = Array.from(metric).slice(m + 1);
     const { slope, intercept } = theilSen(xs, ys);
     const resid = ys.map((y, i) => y - intercept - slope * xs[i]);
-    const centre = median(resid.slice());
+    const centre = median(resid);
     const mad = median(resid.map((r) => Math.abs(r - centre)));
     const range = Math.max(...ys) - Math.min(...ys);
     const scale = Math.max(1.4826 * mad, 0.01 * range, 1e-12);

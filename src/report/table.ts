@@ -1,6 +1,7 @@
 /** The overview table: one row per run with its fit, ceiling, forecast errors and what the run is. */
 import { escapeHtml } from './escape.ts';
-import { fmt, interval, MISSING, pm, sortKey } from './format.ts';
+import { fixed as fmt, interval, MISSING, pm } from '../util/format.ts';
+import { sortKey } from './format.ts';
 import type { ReportRun } from './types.ts';
 
 /** A column: its header, whether it sorts as a number, and its cell for one run. */

@@ -3,6 +3,7 @@
  * linear in two of their parameters once the others are fixed (R = b − a·g(x; c)), so a small grid over
  * the nonlinear ones with an exact solve for the linear pair gives a start close to the optimum.
  */
+import { SINGULAR_DETERMINANT } from '../../util/tolerances.ts';
 import type { LawData } from './types.ts';
 
 /** Solution of min Σ wᵢ (yᵢ − α·uᵢ − β·vᵢ)² and its weighted residual sum of squares. */
@@ -32,7 +33,7 @@ export function solvePair(u: ArrayLike<number>, v: ArrayLike<number>, y: ArrayLi
     svy += w * v[i] * y[i];
   }
   const det = suu * svv - suv * suv;
-  if (!(Math.abs(det) > 1e-12 * suu * svv) || !Number.isFinite(det)) return { alpha: 0, beta: 0, ssr: Infinity };
+  if (!(Math.abs(det) > SINGULAR_DETERMINANT * suu * svv) || !Number.isFinite(det)) return { alpha: 0, beta: 0, ssr: Infinity };
   const alpha = (suy * svv - svy * suv) / det;
   const beta = (svy * suu - suy * suv) / det;
   let ssr = 0;

@@ -4,6 +4,7 @@
  * p = lo − 1 + √(u² + 1) (or the mirror for an upper bound). The Jacobian is chained with dp/du; the
  * reported covariance is computed afterwards in the law's own parameters, not in u.
  */
+import { AT_BOUND_TOLERANCE } from '../../util/tolerances.ts';
 
 /** Maps between a law's parameters p and the solver's unbounded unknowns u. */
 export interface BoundsMap {
@@ -73,7 +74,7 @@ export function boundsMap(lower: readonly number[] = [], upper: readonly number[
     atBound(p, names) {
       const hits: string[] = [];
       for (let k = 0; k < p.length; k++) {
-        const near = (b: number) => Number.isFinite(b) && Math.abs(p[k] - b) <= 1e-10 * Math.max(1, Math.abs(b));
+        const near = (b: number) => Number.isFinite(b) && Math.abs(p[k] - b) <= AT_BOUND_TOLERANCE * Math.max(1, Math.abs(b));
         if (near(lo(k)) || near(hi(k))) hits.push(names[k]);
       }
       return hits;

@@ -4,9 +4,9 @@
  * P·R⁻¹·R⁻ᵀ·Pᵀ without forming JᵀJ, whose condition number is the square of J's.
  */
 import { qrFactor } from './qr.ts';
+import { RANK_TOLERANCE } from '../../util/tolerances.ts';
 
 /** Columns of R whose diagonal falls below this fraction of the largest are treated as dependent. */
-const RANK_TOLERANCE = 1e-13;
 
 /** (JᵀJ)⁻¹ for a column-major m×n J (left untouched) and whether J had full column rank. */
 export interface InverseGram {

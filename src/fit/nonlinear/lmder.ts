@@ -6,6 +6,7 @@
  */
 import { lmParameter } from './lmpar.ts';
 import { applyQt, norm2, qrFactor } from './qr.ts';
+import { SOLVER_FTOL, SOLVER_XTOL } from '../../util/tolerances.ts';
 
 /** A least-squares problem: m residuals in n unknowns, with an analytic Jacobian. */
 export interface LeastSquaresProblem {
@@ -86,7 +87,7 @@ export function levenbergMarquardt(
   options: LevenbergMarquardtOptions = {},
 ): LevenbergMarquardtResult {
   const { m, n } = problem;
-  const { ftol = 1e-15, xtol = 1e-15, gtol = 0, maxEvaluations = 2000 * (n + 1), factor = 100, scale } = options;
+  const { ftol = SOLVER_FTOL, xtol = SOLVER_XTOL, gtol = 0, maxEvaluations = 2000 * (n + 1), factor = 100, scale } = options;
   const x = Float64Array.from(x0);
   const fvec = new Float64Array(m);
   const fjac = new Float64Array(m * n);

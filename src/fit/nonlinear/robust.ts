@@ -3,8 +3,10 @@
  * (in units of σ) count fully, larger ones with weight c/|r|; at the IRLS fixed point Σ ψ(rᵢ)·∂rᵢ/∂p = 0
  * with Huber's ψ, the same optimum as scipy.optimize.least_squares(loss='huber', f_scale=c).
  */
+import { median } from 'simple-statistics';
 import type { Law, LawData } from '../laws/types.ts';
 import type { LawFit } from '../types.ts';
+import { ROBUST_TOLERANCE } from '../../util/tolerances.ts';
 
 /** Options for robust (Huber) fits. */
 export interface RobustOptions {
@@ -19,11 +21,6 @@ export interface RobustOptions {
   tolerance?: number;
 }
 
-function median(values: Float64Array): number {
-  const s = Float64Array.from(values).sort();
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
 
 /** Residuals (y − f)/σ at parameters p, with the caller's σ (not the IRLS-adjusted one). */
 function scaledResiduals(law: Law, data: LawData, p: number[]): Float64Array {
@@ -39,14 +36,15 @@ function scaledResiduals(law: Law, data: LawData, p: number[]): Float64Array {
  * @example huberFit(law, data, { scale: 0.02 }, core).robust.weights // => weights in (0, 1]
  */
 export function huberFit(law: Law, data: LawData, options: RobustOptions, core: (data: LawData, start?: number[]) => LawFit): LawFit {
-  const { maxIterations = 100, tolerance = 1e-12 } = options;
+  const { maxIterations = 100, tolerance = ROBUST_TOLERANCE } = options;
   const n = data.y.length;
   const base = data.sigma;
   const residuals = (f: LawFit) => scaledResiduals(law, data, f.values);
   let fit = core(data);
   if (!fit.converged) return fit;
   let r = residuals(fit);
-  const c = options.scale ?? 1.345 * 1.4826 * median(Float64Array.from(r, (v) => Math.abs(v - median(r))));
+  const centre = median(Array.from(r));
+  const c = options.scale ?? 1.345 * 1.4826 * median(Array.from(r, (v) => Math.abs(v - centre)));
   const weights = new Float64Array(n).fill(1);
   if (!(c > 0)) return { ...fit, robust: { scale: 0, weights, iterations: 0 } };
   const sigma = new Float64Array(n);

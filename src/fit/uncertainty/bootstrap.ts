@@ -4,6 +4,7 @@
  * a time series; pairs resampling is offered for heteroskedastic data. Percentile intervals.
  */
 import { checkConfidence } from '../../util/checks.ts';
+import { quantileSorted, sampleStandardDeviation } from 'simple-statistics';
 import { UsageError } from '../../util/errors.ts';
 import { Rng } from '../../util/rng.ts';
 import type { Law, LawData } from '../laws/types.ts';
@@ -47,13 +48,6 @@ export interface BootstrapResult {
   derived: Record<string, BootstrapInterval>;
 }
 
-/** Linear-interpolated quantile of sorted values (numpy's default). */
-function quantile(sorted: Float64Array, q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
 
 /**
  * Bootstraps a law fit: refits `samples` resampled data sets (each started from the full-data solution)
@@ -112,10 +106,10 @@ export function bootstrapLaw(law: Law, data: LawData, options: BootstrapOptions 
   }
   if (samples - failed < 2) throw new UsageError(`cannot bootstrap ${law.name}: only ${samples - failed} of ${samples} refits converged`);
   const interval = (estimate: number, values: number[]): BootstrapInterval => {
-    const sorted = Float64Array.from(values).sort();
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
-    return { estimate, stderr: sd, lower: quantile(sorted, (1 - confidence) / 2), upper: quantile(sorted, (1 + confidence) / 2) };
+    // Percentile intervals, linearly interpolated between order statistics (numpy's default, which
+    // simple-statistics' quantileSorted follows exactly).
+    const sorted = Array.from(Float64Array.from(values).sort());
+    return { estimate, stderr: sampleStandardDeviation(values), lower: quantileSorted(sorted, (1 - confidence) / 2), upper: quantileSorted(sorted, (1 + confidence) / 2) };
   };
   return {
     samples,
