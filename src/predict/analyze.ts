@@ -82,7 +82,8 @@ export function checkAnalyzeOptions(options: AnalyzeOptions): void {
 }
 
 /**
- * Analyses one run: selects its points (`minStep`, `maxStep`, burn-in: 'auto' by default), fits the law
+ * Analyses one run: selects its points (`minStep`, `maxStep`, burn-in: 'auto' by default, which for a law
+ * of the step alone keeps every point), fits the law
  * to them (the exact path for entropy-exp), derives the ceiling, and collects the warnings (format
  * learning, rising entropy, too little entropy range, a late regime change, a ceiling a bounded metric
  * cannot reach, the training reward as R, implausible entropy, the solver's own). A run that cannot be fit
@@ -98,7 +99,9 @@ export function analyzeRun(series: RunSeries, options: AnalyzeOptions = {}, info
   const fitOptions: FitLawOptions = { confidence, ...(start ? { start } : {}), ...(robust ? { robust } : {}) };
   const readsEntropy = variables.includes('H');
   const entropyProblem = entropyError(series.entropy);
-  const { selection, used } = selectPoints(series, select, entropyProblem === null);
+  // The burn-in rule finds points far below the entropy law (format learning); a law of the step alone
+  // models the early rise itself, so for it 'auto' leaves every point in.
+  const { selection, used } = selectPoints(series, select, readsEntropy && entropyProblem === null);
   const analysis: RunAnalysis = { run: series.run, info, series, selection, used, law, variables, fitOptions, fit: null, ceiling: null, warnings: [] };
   const warn = (w: RunWarning | null) => {
     if (w) analysis.warnings.push(w);

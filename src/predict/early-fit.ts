@@ -84,12 +84,13 @@ export function forecastFromEarlyFit(analysis: RunAnalysis, options: EarlyFitOpt
   const n = window.step.length;
   const k = earlyFitPoints(n, fraction);
   const early = sliceSeries(window, 0, k);
-  const burnIn =
-    selection.rule === 'auto' ? (entropyError(early.entropy) ? 0 : detectBurnIn(early.entropy, early.metric)) : selection.rule === 'count' ? Math.min(selection.burnIn, k) : 0;
+  const { law, variables } = analysis;
+  // The run's rule, on what the early points show (for a law of the step alone, 'auto' keeps them all).
+  const detect = variables.includes('H') && !entropyError(early.entropy);
+  const burnIn = selection.rule === 'auto' ? (detect ? detectBurnIn(early.entropy, early.metric) : 0) : selection.rule === 'count' ? Math.min(selection.burnIn, k) : 0;
   const used = sliceSeries(early, burnIn, k);
   if (used.step.length < 3) throw new InputError(`the early fit needs at least 3 points after burn-in (got ${used.step.length} of the first ${k})`);
   const fit = fitUsed(analysis, used);
-  const { law, variables } = analysis;
   const ceiling = law.ceiling ? lawCeiling(law, fit) : null;
   const inflation = lawInflationCheck(used, law, (u, a, b) => runColumns(u, variables, a, b), analysis.fitOptions);
   const noise = readingNoise(used, fittedValues(analysis, used, fit));

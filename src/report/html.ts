@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { vegaScripts } from './assets.ts';
 import { CLIENT_SCRIPT } from './client.ts';
 import { usageError } from '../util/errors.ts';
+import { runRecord } from '../predict/json.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';
 import { packCharts } from './pack.ts';
 import { lawChartSpec } from './specs/law-chart.ts';
@@ -103,7 +104,8 @@ export function renderReport(input: ReportInput, options: RenderOptions = {}): s
   const compact = input.runs.length > compactAbove;
   const fitted = input.runs.filter((r) => r.fit).length;
   const charts = chartSpecs(input, compact, overview);
-  const data = jsonForScript({ pageSize, ...packCharts(charts, digits) });
+  // `runs`: the runs as `fit --json` prints them, for whoever reads the page as data (the page does not).
+  const data = jsonForScript({ pageSize, ...packCharts(charts, digits), runs: input.runs.map(runRecord) });
   const scripts = [...vegaScripts(), CLIENT_SCRIPT];
   const warnings = input.warnings.length
     ? `<section id="warnings"><h2>Warnings (${input.warnings.length})</h2><ul class="warnings">${input.warnings

@@ -83,7 +83,7 @@ test('a report with no runs is still a valid page', () => {
   assert.match(html, /<p class="summary">0 runs, 0 fitted/);
   assert.doesNotMatch(html, /data-chart=/);
   const block = /<script type="application\/json" id="report-data">([^]*?)<\/script>/.exec(html)![1];
-  assert.deepEqual(JSON.parse(block), { pageSize: 20, charts: {}, datasets: {} });
+  assert.deepEqual(JSON.parse(block), { pageSize: 20, charts: {}, datasets: {}, runs: [] });
 });
 
 test('refreshSeconds adds a meta refresh; a bad period is a usage error', () => {

@@ -44,7 +44,7 @@ export function predictTable(runs: RunAnalysis[]): string {
   const note =
     fraction === undefined
       ? ''
-      : `\n\nfit on the first ${fraction * 100}% of each run's points (at least 3); forecast from the entropy observed afterwards; ` +
+      : `\n\nfit on the first ${fraction * 100}% of each run's points (at least 3); forecast from the ${runs[0].variables.includes('H') ? 'entropy' : 'steps'} observed afterwards; ` +
         "'ceiling' is the whole run's, as fit gives it";
   const early = runs.flatMap((r) => (r.early?.warnings.length ? [`${r.run} (early fit):`, ...warningLines(r.early.warnings)] : []));
   return table(header, rows) + note + `\n\n${runNotes(runs)}` + (early.length ? `\n${early.join('\n')}` : '');
