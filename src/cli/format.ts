@@ -22,7 +22,8 @@ export function fitTable(runs: readonly RunAnalysis[]): string {
   const hasCeiling = runs.some((r) => r.law.ceiling);
   const rows = runs.map(({ run, selection, fit, ceiling, error }) => {
     const n = String(selection.used);
-    if (!fit) return [run, n, `no fit: ${error ?? 'unknown'}`, ...params.slice(1).map(() => ''), ...(hasCeiling ? ['', ''] : []), '', ''];
+    // The reason goes under the table (`runNotes`): a long one here would widen every row.
+    if (!fit) return [run, n, 'no fit (below)', ...params.slice(1).map(() => ''), ...(hasCeiling ? ['', ''] : []), '', ''];
     return [
       run,
       n,
@@ -50,7 +51,8 @@ export function runNotes(runs: readonly RunAnalysis[]): string {
       const meta = r.info ? formatRunMeta(r.info) : '';
       const { selection: s } = r;
       const points = s.used === s.total ? '' : `; ${s.used} of ${s.total} points used${s.burnIn ? ` (${s.burnIn} burn-in)` : ''}`;
-      return [`${head}${points}${meta ? `; ${meta}` : ''}`, ...warningLines(r.warnings)].join('\n');
+      const error = r.fit ? [] : [`  no fit: ${r.error ?? 'unknown'}`];
+      return [`${head}${points}${meta ? `; ${meta}` : ''}`, ...error, ...warningLines(r.warnings)].join('\n');
     })
     .join('\n');
 }
