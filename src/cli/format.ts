@@ -20,7 +20,7 @@ export function table(header: string[], rows: string[][]): string {
 export function fitTable(runs: readonly RunAnalysis[]): string {
   const params = runs.find((r) => r.fit)?.fit?.paramNames ?? runs[0]?.law.params ?? [];
   const hasCeiling = runs.some((r) => r.law.ceiling);
-  const rows = runs.map(({ run, selection, fit, ceiling, error }) => {
+  const rows = runs.map(({ run, selection, fit, ceiling }) => {
     const n = String(selection.used);
     // The reason goes under the table (`runNotes`): a long one here would widen every row.
     if (!fit) return [run, n, 'no fit (below)', ...params.slice(1).map(() => ''), ...(hasCeiling ? ['', ''] : []), '', ''];
