@@ -117,6 +117,14 @@ export function forecastFromEarlyFit(analysis: RunAnalysis, options: EarlyFitOpt
         'the early fit includes format learning, so its forecast starts low',
     });
   }
+  if (inflation.points === 0 && heldOut.length > 0) {
+    warnings.push({
+      code: 'few-points',
+      message:
+        `the early fit has ${used.step.length} point(s) after burn-in, too few to check its own extrapolation (that needs 6): ` +
+        'its intervals assume the law holds beyond them and can be far too narrow',
+    });
+  }
   const last = heldOut.at(-1);
   return {
     fraction,

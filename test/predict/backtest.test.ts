@@ -204,3 +204,15 @@ test('real logs: 90% intervals cover 85–95% of held-out points in both modes',
   assert.ok(time.coverage! > 0.85 && time.coverage! < 0.95, `time mode ${time.coverage}`);
   assertClose(time.coverage as number, 331 / 359, { rtol: 1e-12 });
 });
+
+test('real logs: coverage per horizon stays near 90% in both modes, and the horizons account for every scored point', () => {
+  for (const mode of ['time', 'entropy'] as const) {
+    const b = backtest(real, { fractions: FRACTIONS, mode });
+    const scored = b.runs.reduce((s, r) => s + r.rows.reduce((t, x) => t + x.scored, 0), 0);
+    assert.equal(b.byHorizon.reduce((s, h) => s + h.points, 0), scored);
+    for (const h of b.byHorizon) {
+      assert.ok(h.points > 50, `${mode} ${h.from}–${h.to}: ${h.points} points`);
+      assert.ok(h.coverage! >= 0.8 && h.coverage! <= 0.97, `${mode} ${h.from}–${h.to} ahead: coverage ${h.coverage}`);
+    }
+  }
+});
