@@ -149,10 +149,63 @@ async function runFolders(dir: string, depth = 0): Promise<string[]> {
   return found;
 }
 
-/** Reads event files, oldest first, into one run: a restarted run's later file wins where steps overlap. */
-async function readRun(files: string[], id: string, source: string, warnings?: Warnings, keep?: KeyFilter): Promise<RawRun> {
+/** Every folder below `dir` (not itself, up to `MAX_DEPTH` levels) that holds event files, as paths relative to it. */
+async function eventFoldersBelow(dir: string, prefix = '', depth = 0): Promise<string[]> {
+  if (depth >= MAX_DEPTH) return [];
+  const entries = await readdir(join(dir, prefix), { withFileTypes: true }).catch(() => []);
+  const found: string[] = [];
+  for (const name of entries.filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+    const rel = prefix ? `${prefix}/${name}` : name;
+    if ((await eventFilesIn(join(dir, rel))).length > 0) found.push(rel);
+    found.push(...(await eventFoldersBelow(dir, rel, depth + 1)));
+  }
+  return found;
+}
+
+/**
+ * The key an `add_scalars(main_tag, {tag: value})` value gets, `<main_tag>/<tag>`, from the tag it was
+ * written under (`main_tag`) and its folder below the run folder: tensorboardX writes `<main_tag>/<tag>/`,
+ * torch `<main_tag with / as _>_<tag>/`. `undefined` when the folder is not such a sub-folder of that tag.
+ */
+function addScalarsKey(folder: string, tag: string): string | undefined {
+  if (folder.startsWith(`${tag}/`) && folder.length > tag.length + 1) return folder;
+  const torch = `${tag.replaceAll('/', '_')}_`;
+  if (folder.startsWith(torch) && folder.length > torch.length && !folder.includes('/')) return `${tag}/${folder.slice(torch.length)}`;
+  return undefined;
+}
+
+/**
+ * Reads the `add_scalars` sub-folders of a run folder into its steps: a sub-folder all of whose tags fit
+ * its name (see `addScalarsKey`) is part of the run. Other sub-folders (runs of their own, written below
+ * another) are left alone.
+ */
+async function readAddScalars(dir: string, steps: RawRun['steps'], warnings?: Warnings, keep?: KeyFilter): Promise<void> {
+  for (const folder of await eventFoldersBelow(dir)) {
+    const sub: RawRun['steps'] = new Map();
+    for (const name of await eventFilesIn(join(dir, folder))) {
+      const file = join(dir, folder, name);
+      await io(file, async () => readEventFile(file, sub, { source: file, warnings }));
+    }
+    const keys = new Map<string, string | undefined>();
+    for (const metrics of sub.values()) for (const tag of metrics.keys()) if (!keys.has(tag)) keys.set(tag, addScalarsKey(folder, tag));
+    if (keys.size === 0 || [...keys.values()].some((k) => k === undefined)) continue;
+    for (const [step, metrics] of sub) {
+      for (const [tag, value] of metrics) {
+        const key = keys.get(tag)!;
+        if (!keep || keep.has(key)) setMetric(steps, step, key, value);
+      }
+    }
+  }
+}
+
+/**
+ * Reads event files, oldest first, into one run: a restarted run's later file wins where steps overlap.
+ * With `dir` (a run folder), its `add_scalars` sub-folders are read into the run too.
+ */
+async function readRun(files: string[], id: string, source: string, warnings?: Warnings, keep?: KeyFilter, dir?: string): Promise<RawRun> {
   const run = emptyRun(id, source, 'tensorboard');
   for (const file of files) await io(file, async () => readEventFile(file, run.steps, { source: file, warnings, keep }));
+  if (dir !== undefined) await readAddScalars(dir, run.steps, warnings, keep);
   if (keep) run.allKeys = keep.seen();
   return run;
 }
@@ -170,9 +223,10 @@ export interface TensorBoardOptions {
 /**
  * Reads a TensorBoard event file, a run folder (all its event files merged, oldest first, so a restart's
  * values win) or a log folder with run folders below it (one run each, named by their path below it). The
- * search stops at the first folder with event files on each path, so the sub-folders torch's `add_scalars`
- * makes inside a run folder are not read. Each event file is streamed in chunks. Throws an `InputError` when a
- * folder holds no event file.
+ * search stops at the first folder with event files on each path; the sub-folders `add_scalars` makes inside
+ * a run folder (torch: `<main_tag>_<tag>/`, tensorboardX: `<main_tag>/<tag>/`) are read into that run as
+ * `<main_tag>/<tag>`. Each event file is streamed in chunks. Throws an `InputError` when a folder holds no
+ * event file.
  *
  * @example
  * (await loadTensorBoard('tensorboard_log/proj/exp1')).map((r) => r.id) // => ['exp1']
@@ -186,7 +240,7 @@ export async function loadTensorBoard(path: string, options: TensorBoardOptions 
   for (const folder of folders) {
     const files = (await eventFilesIn(folder)).map((name) => join(folder, name));
     const name = folder === path ? nameFromPath(path) : relative(path, folder).split('\\').join('/');
-    runs.push(await readRun(files, folders.length === 1 && id !== undefined ? id : name, folder, warnings, keep));
+    runs.push(await readRun(files, folders.length === 1 && id !== undefined ? id : name, folder, warnings, keep, folder));
   }
   return runs;
 }

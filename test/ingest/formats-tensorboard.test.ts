@@ -140,4 +140,16 @@ describe('TensorBoard event files', () => {
     assert.equal(steps.get(3)?.get('actor/entropy'), want?.[2]);
     assert.equal(steps.get(3)?.get('other'), 7);
   });
+
+  test('add_scalars sub-folders are part of their run, as <main_tag>/<tag>, in tensorboardX and torch layouts', async () => {
+    const want = JSON.parse(readFileSync(join(FIXTURES, 'add-scalars-expected.json'), 'utf8')) as { points: Point[] };
+    for (const name of ['add-scalars', 'add-scalars-torch']) {
+      const runs = await loadTensorBoard(join(FIXTURES, name), { warnings: new Warnings() });
+      assert.deepEqual(runs.map((r) => r.id), [name]);
+      assert.deepEqual(points(runs[0]), sorted(want.points), name);
+    }
+    // Read from the folder above, each run still takes its own sub-folders and nothing else.
+    const all = await loadTensorBoard(FIXTURES, { warnings: new Warnings() });
+    assert.deepEqual(points(all.find((r) => r.id === 'add-scalars-torch')!), sorted(want.points));
+  });
 });
