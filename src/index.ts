@@ -33,7 +33,7 @@ export {
   normalizeAlgorithm,
   formatRunMeta,
 } from './ingest/index.ts';
-export type { Dataset, IngestOptions, IngestProgress, KeyChoice, LogFormat, MetricKind, MetaOrigin, RawRun, RunInfo, RunMeta, RunSeries } from './ingest/types.ts';
+export type { Dataset, IngestOptions, IngestProgress, KeyChoice, LogFormat, MetricKind, MetaOrigin, RawRun, RunInfo, RunMeta, RunSeries, TrainerSettings } from './ingest/types.ts';
 
 // Fit: one fit type (LawFit) for every law; entropy-exp is solved exactly.
 export { fitEntropyLaw, type EntropyLawOptions } from './fit/entropy-law.ts';

@@ -21,6 +21,8 @@ export interface InputFlags {
   entropy?: string;
   metric?: string;
   runId?: string;
+  /** `--join`: the inputs are one run. */
+  join?: boolean;
   json?: boolean;
   /** `--no-progress` sets it to false. */
   progress?: boolean;
@@ -38,7 +40,8 @@ export function withInputFlags(command: Command): Command {
     .option('--metric <key>', 'key to use as R (default: validation accuracy, see README)')
     .option('--entropy <key>', 'key to use as H (default: actor/entropy, then actor/entropy_loss, entropy)')
     .option('--step <key>', 'step column of plain CSV/JSONL files (default: step, _step, global_step)')
-    .option('--run-id <ids>', 'comma-separated run ids, one per input path (default: the file names)')
+    .option('--run-id <ids>', 'comma-separated run ids, one per input path (default: the file names); inputs given the same id are one run')
+    .option('--join', 'the inputs are one run, its metrics split over several files (e.g. W&B panel exports, prime-rl trainer + orchestrator)')
     .option('--json', 'print machine-readable JSON instead of a table')
     .option('--manifest <file>', 'CSV or JSON mapping run → model, size, algorithm, dataset (overrides what names and configs say)')
     .option('--model <family>', 'model family of every run, e.g. qwen2.5 (overrides the manifest)')
@@ -118,15 +121,16 @@ function parseFraction(value: string): number {
 
 /** Reads the inputs named on the command line into the tidy dataset. */
 export async function readInputs(paths: string[], flags: InputFlags, warnings: Warnings): Promise<Dataset> {
-  const options: IngestOptions = { step: flags.step, entropy: flags.entropy, metric: flags.metric, warnings };
+  const options: IngestOptions = { step: flags.step, entropy: flags.entropy, metric: flags.metric, join: flags.join, warnings };
   options.meta = metaFlags(flags);
   if (flags.manifest !== undefined) options.manifest = await readManifest(flags.manifest);
   // Never with --json (a script reads stdout, and may watch stderr) and never when stderr is not a terminal.
   if (!flags.json && flags.progress !== false) options.onProgress = progressBar(process.stderr);
   if (flags.runId !== undefined) {
     const ids = flags.runId.split(',').map((s) => s.trim());
-    if (ids.length !== paths.length || ids.some((id) => id === '')) {
-      throw new UsageError(`--run-id needs one non-empty id per input path (got ${ids.length} for ${paths.length})`);
+    if ((ids.length !== paths.length && !(flags.join && ids.length === 1)) || ids.some((id) => id === '')) {
+      const expected = flags.join ? 'one non-empty id for the joined run, or one per input path' : 'one non-empty id per input path';
+      throw new UsageError(`--run-id needs ${expected} (got ${ids.length} for ${paths.length})`);
     }
     options.runIds = ids;
   }

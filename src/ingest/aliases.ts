@@ -18,9 +18,15 @@ export const ENTROPY_ALIASES: readonly KeyAlias[] = [
   { key: 'entropy', source: 'TRL ≥ 0.20 trainer_state.json' },
   { key: 'train/entropy', source: 'TRL through W&B / TensorBoard (transformers prefixes train/)' },
   { key: 'entropy_loss', source: 'OpenRLHF console (only with an entropy coefficient)' },
-  { key: 'train/entropy_loss', source: 'OpenRLHF through W&B / TensorBoard' },
-  { key: 'entropy/mean', source: 'prime-rl' },
+  { key: 'train/entropy_loss', source: 'OpenRLHF through W&B / TensorBoard; slime (train/<loss key>, W&B and TensorBoard)' },
+  { key: 'entropy/all/mean', source: 'prime-rl trainer metrics (since May 2026, commit 46653c1d7)' },
+  { key: 'entropy/mean', source: 'prime-rl trainer metrics (before May 2026)' },
+  { key: 'critic/entropy/mean', source: 'ROLL (roll/utils/metrics/metrics_manager.py, prefix critic)' },
 ];
+
+/** slime's `eval/<dataset>`: one level under `eval/`, not a transformers/TRL eval statistic, not a companion key. */
+const SLIME_EVAL =
+  /^eval\/(?!(?:step|loss|runtime|samples_per_second|steps_per_second|entropy|kl|epoch|reward|reward_std|accuracy|acc|num_tokens|frac_reward_zero_std|policy_version)$)[^/]+$(?<!-truncated_ratio|-pass@\d+|-pass\^\d+|_pass\d+)/;
 
 /** A family of validation keys: all keys matching `pattern` are one metric over several data sets. */
 export interface ValidationRule {
@@ -41,16 +47,22 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
   { pattern: /^eval[_/]rewards\/[^/]*acc[^/]*(?:\/mean)?$/i, source: 'TRL accuracy reward function (eval_rewards/<f>/mean)' },
   { pattern: /^eval[_/](?:accuracy|acc)$/, source: 'transformers compute_metrics accuracy (eval_accuracy)' },
   { pattern: /^eval[_/]reward$/, source: 'TRL total reward on the eval set (eval_reward)' },
+  { pattern: /^val_correct\/all\/mean$/, source: 'ROLL validation accuracy over all tags (val_correct/all/mean)' },
+  { pattern: /^eval\/[^/]+\/all\/[^/]+\/avg@\d+$/, source: 'prime-rl eval/<env>/all/<agent>/avg@<k>, averaged over environments' },
+  // slime's eval/<dataset> (slime/observability/rollout_metrics.py); the names transformers and TRL log under
+  // eval/ (loss, runtime, …) and slime's own companions (eval/step, eval/<d>-truncated_ratio, -pass@k) are not data sets.
+  { pattern: SLIME_EVAL, source: 'slime eval/<dataset> (mean reward on each eval data set), averaged over data sets' },
 ];
 
 /** Training-reward keys, best first: the fallback R when a run has no validation metric. */
 export const TRAIN_REWARD_ALIASES: readonly KeyAlias[] = [
   { key: 'reward', source: 'TRL trainer_state.json, OpenRLHF console' },
   { key: 'train/reward', source: 'TRL / OpenRLHF through W&B / TensorBoard' },
+  { key: 'rollout/raw_reward', source: 'slime rollout/<sample metric> (mean raw reward of the rollout batch)' },
 ];
 
-/** Per-function reward means: `rewards/<f>/mean` (TRL ≥ 0.17), also under `train/`. */
-const REWARD_FUNCTION_MEAN = /^(?:train\/)?rewards\/([^/]+)\/mean$/;
+/** Per-function reward means: `rewards/<f>/mean` (TRL ≥ 0.17), also under `train/`; prime-rl's per-agent reward. */
+const REWARD_FUNCTION_MEAN = /^(?:train\/)?rewards\/([^/]+)\/mean$|^train\/agg\/all\/([^/]+)\/reward\/mean$/;
 
 /**
  * The policy-entropy key of a run: the first of `ENTROPY_ALIASES` among `keys`, or `undefined`.

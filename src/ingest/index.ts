@@ -32,6 +32,20 @@ export type { TableOptions } from './table.ts';
 export { parseCsvLine, csvRecords, detectDelimiter, formatCsvField } from './csv.ts';
 export { parseJsonObjectLine, flattenNumbers } from './json-line.ts';
 export { parseNumberText, parsePythonScalar } from './numbers.ts';
+export { readWandbRun, wandbRunReader } from './wandb-run.ts';
+export type { WandbRunOptions } from './wandb-run.ts';
+export { frameLog, isWandbRunHead } from './leveldb-log.ts';
+export { readMlflowDatabase, mlflowSqliteReader } from './mlflow-sqlite.ts';
+export type { MlflowDatabaseOptions } from './mlflow-sqlite.ts';
+export { readTrackioDatabase, trackioReader } from './trackio.ts';
+export type { TrackioOptions } from './trackio.ts';
+export { openSqlite, isSqliteHead } from './sqlite.ts';
+export { parseRollConsole, rollConsoleParser, rollConsoleReader } from './roll-console.ts';
+export type { RollConsoleOptions } from './roll-console.ts';
+export { primeRlReader } from './prime-rl.ts';
+export { joinRuns, mergeRuns } from './join.ts';
+export type { JoinOptions, LoadedRun } from './join.ts';
+export { splitExportColumns, splitExportColumn } from './wandb.ts';
 
 // Run metadata
 export {
@@ -46,6 +60,13 @@ export {
   CONFIG_FILES,
   parseManifest,
   readManifest,
+  logConfig,
+  configFromLogText,
+  readLogConfig,
+  printedConfig,
+  commandLineConfig,
+  shellModelConfig,
+  trainerSettings,
 } from './meta/resolve.ts';
 export type { ResolveMetaOptions, ResolvedMeta } from './meta/resolve.ts';
 

@@ -5,6 +5,7 @@ import { Warnings } from '../util/warnings.ts';
 import { chooseKeys } from './choose-keys.ts';
 import { DETECT_HEAD_BYTES } from './detect.ts';
 import { expandInput, type InputEntry } from './inputs.ts';
+import { joinRuns, type LoadedRun } from './join.ts';
 import { startProgress } from './progress.ts';
 import { io } from './reader.ts';
 import { claimDirectory, KNOWN_FORMATS, sniffFile, type LineLoadOptions } from './registry.ts';
@@ -106,10 +107,10 @@ function uniqueId(id: string, taken: Set<string>, source: string, warnings: Warn
  * data.runs.map((r) => `${r.id}: ${r.points} points of ${r.metric}`) // => ['qwen: 43 points of val/test_score/openai/gsm8k']
  */
 export async function ingest(paths: string[], options: IngestOptions = {}): Promise<Dataset> {
-  const { step, entropy, metric, runIds, warnings = new Warnings(), onProgress, meta, manifest, inferMeta = true } = options;
+  const { step, entropy, metric, runIds, join, warnings = new Warnings(), onProgress, meta, manifest, inferMeta = true } = options;
   if (paths.length === 0) usageError('no input logs given');
-  if (runIds !== undefined && runIds.length !== paths.length) {
-    usageError(`invalid runIds: ${runIds.length} ids for ${paths.length} inputs (expected one per input)`);
+  if (runIds !== undefined && runIds.length !== paths.length && !(join && runIds.length === 1)) {
+    usageError(`invalid runIds: ${runIds.length} ids for ${paths.length} inputs (expected one per input${join ? ', or one for the joined run' : ''})`);
   }
   const inputs = [];
   for (const path of paths) inputs.push(await expandInput(path));
@@ -118,6 +119,7 @@ export async function ingest(paths: string[], options: IngestOptions = {}): Prom
   const series: RunSeries[] = [];
   const taken = new Set<string>();
   const metaOptions: ResolveMetaOptions = { meta, manifest, usedManifestKeys: new Set(), infer: inferMeta, configCache: new Map(), warnings };
+  const loaded: LoadedRun[] = [];
   for (let i = 0; i < paths.length; i++) {
     const { entries, named } = inputs[i];
     const raws: RawRun[] = [];
@@ -133,32 +135,35 @@ export async function ingest(paths: string[], options: IngestOptions = {}): Prom
         progress?.fileDone(entry.path);
       }
     }
-    if (runIds !== undefined) {
+    if (runIds !== undefined && !join) {
       if (raws.length !== 1) usageError(`invalid runIds: '${runIds[i]}' names ${paths[i]}, which holds ${raws.length} runs (expected 1)`);
       raws[0].id = runIds[i];
     }
-    for (const raw of raws) {
-      let choice;
-      try {
-        choice = chooseKeys(raw, { entropy, metric, warnings });
-      } catch (error) {
-        // In a directory scan, a file without the default keys is not a training log; a key the user named is
-        // expected in every run, so its absence stays an error.
-        if (named || entropy !== undefined || metric !== undefined || !(error instanceof InputError)) throw error;
-        warnings.warn(`skipped ${error.message}`);
-        continue;
-      }
-      const id = uniqueId(raw.id, taken, raw.source, warnings);
-      const s = toSeries(raw, choice, id);
-      if (s.step.length === 0) {
-        warnings.warn(`${raw.source}: run '${id}' has no step with both ${choice.entropyKey} and ${choice.metric}; left out`);
-        continue;
-      }
-      const resolved = await resolveRunMeta(id, raw.source, metaOptions, raw.id);
-      const metaFrom = Object.keys(resolved.from).length > 0 ? { metaFrom: resolved.from } : {};
-      runs.push({ id, source: raw.source, format: raw.format, ...choice, points: s.step.length, ...resolved.meta, ...metaFrom });
-      series.push(s);
+    for (const raw of raws) loaded.push({ raw, input: i, named });
+  }
+  // Files that are one run become one (W&B chart exports side by side, `join`, one id for several inputs).
+  for (const { raw, named } of joinRuns(loaded, { join, runIds, warnings })) {
+    let choice;
+    try {
+      choice = chooseKeys(raw, { entropy, metric, warnings });
+    } catch (error) {
+      // In a directory scan, a file without the default keys is not a training log; a key the user named is
+      // expected in every run, so its absence stays an error.
+      if (named || entropy !== undefined || metric !== undefined || !(error instanceof InputError)) throw error;
+      warnings.warn(`skipped ${error.message}`);
+      continue;
     }
+    const id = uniqueId(raw.id, taken, raw.source, warnings);
+    const s = toSeries(raw, choice, id);
+    if (s.step.length === 0) {
+      warnings.warn(`${raw.source}: run '${id}' has no step with both ${choice.entropyKey} and ${choice.metric}; left out`);
+      continue;
+    }
+    const resolved = await resolveRunMeta(id, raw.source, { ...metaOptions, run: raw, entropyKey: choice.entropyKey }, raw.id);
+    const metaFrom = Object.keys(resolved.from).length > 0 ? { metaFrom: resolved.from } : {};
+    const extra = { ...(raw.sources ? { sources: raw.sources } : {}), ...(resolved.trainer ? { trainer: resolved.trainer } : {}) };
+    runs.push({ id, source: raw.source, format: raw.format, ...choice, points: s.step.length, ...resolved.meta, ...metaFrom, ...extra });
+    series.push(s);
   }
   progress?.end();
   const unused = [...(manifest?.keys() ?? [])].filter((k) => !metaOptions.usedManifestKeys!.has(k));

@@ -64,8 +64,9 @@ export const DIRECTORY_READERS: readonly FormatReader[] = FORMAT_READERS;
 
 /** For messages: what the readers understand. */
 export const KNOWN_FORMATS =
-  'a verl console log or JSONL, CSV, JSONL, a TensorBoard event file or run folder, an MLflow mlruns/ folder, ' +
-  'a TRL trainer_state.json or output folder, a W&B export or history, an OpenRLHF console log';
+  'a verl console log or JSONL, CSV, JSONL, a TensorBoard event file or run folder, an MLflow mlruns/ folder or SQLite store, ' +
+  'a TRL trainer_state.json or output folder, a W&B export, history or run file, an OpenRLHF or ROLL console log, ' +
+  'a prime-rl metrics.jsonl, a Trackio database';
 
 const EVENT_FILE = /(^|\.)tfevents\./;
 

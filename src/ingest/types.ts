@@ -12,7 +12,12 @@ export type LogFormat =
   | 'openrlhf-console'
   | 'wandb-export'
   | 'wandb-history'
-  | 'mlflow';
+  | 'wandb-run'
+  | 'mlflow'
+  | 'mlflow-sqlite'
+  | 'trackio'
+  | 'roll-console'
+  | 'prime-rl';
 
 /** Every metric a log recorded at one step, by its raw key (e.g. `actor/entropy`). */
 export type StepMetrics = Map<string, number>;
@@ -40,6 +45,14 @@ export interface RawRun {
    * error messages list these. Absent when `steps` holds every key.
    */
   allKeys?: Set<string>;
+  /**
+   * The settings the log states about itself, as flat dotted keys (`actor_rollout_ref.rollout.temperature`):
+   * a W&B run's config, an MLflow run's params, a Trackio run's config. Run metadata and trainer settings are
+   * read from it (see `resolveRunMeta`). Absent when the log holds none.
+   */
+  config?: Map<string, string>;
+  /** Every file of a run joined from several (see `joinRuns`), `source` being the first. Absent otherwise. */
+  sources?: string[];
 }
 
 /** Which kind of metric was chosen as R, best first (see `chooseMetric`). */
@@ -79,6 +92,29 @@ export interface RunInfo extends KeyChoice, RunMeta {
   points: number;
   /** Where each known metadata field came from (absent when none is known). */
   metaFrom?: Partial<Record<keyof RunMeta, MetaOrigin>>;
+  /** Every file of a run joined from several (`source` is the first). Absent for a run from one input. */
+  sources?: string[];
+  /** The trainer settings that change what the numbers mean, where the log states them (see `TrainerSettings`). */
+  trainer?: TrainerSettings;
+}
+
+/**
+ * Trainer settings that change what a run's entropy and reward numbers mean, as the log itself states them
+ * (a verl console log's printed config, a W&B run's config, MLflow params, a Trackio config; see
+ * `trainerSettings`). Each is absent when the log does not say. What follows from them (verl ≤ 0.4's wrong
+ * entropy with dynamic batches, tempered entropy, per-sequence aggregation) is for the caller to warn about.
+ */
+export interface TrainerSettings {
+  /** Rollout sampling temperature (verl `actor_rollout_ref.rollout.temperature`, TRL/OpenRLHF `temperature`). Not 1: the logged entropy is of the tempered distribution. */
+  temperature?: number;
+  /** How verl aggregates the loss and entropy over tokens (`actor.loss_agg_mode`): `token-mean`, `seq-mean-token-sum`, `seq-mean-token-mean`, `seq-mean-token-sum-norm`. */
+  lossAggMode?: string;
+  /** verl `actor.use_dynamic_bsz`: verl ≤ 0.4.0 logs a wrong entropy when it is set. */
+  dynamicBatch?: boolean;
+  /** True when the entropy key is verl's legacy `actor/entropy_loss` (verl before April 2025, so ≤ 0.4). */
+  legacyEntropyKey?: boolean;
+  /** The entropy bonus coefficient of the loss (verl `actor.entropy_coeff`, OpenRLHF `entropy_loss_coef`). */
+  entropyCoeff?: number;
 }
 
 /** A run's points as typed arrays, sorted by step: what the fitting code consumes. */
@@ -97,8 +133,13 @@ export interface IngestOptions {
   entropy?: string;
   /** Key holding R. Default: the metric-choice rule (validation accuracy first; see README). */
   metric?: string;
-  /** Run ids, in the order of the inputs they name (only where each input is one run). */
+  /**
+   * Run ids, in the order of the inputs they name (only where each input is one run). Inputs given the
+   * same id are one run, joined (see `joinRuns`); with `join`, one id names the joined run.
+   */
   runIds?: string[];
+  /** The inputs are all one run, joined from several files (see `joinRuns`). Default: false. */
+  join?: boolean;
   /** Collects warnings; the caller prints them. */
   warnings?: Warnings;
   /** Metadata for every run (the `--model`, `--size`, `--algorithm`, `--dataset` flags); wins over all else. Default: none. */

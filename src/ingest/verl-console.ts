@@ -7,7 +7,7 @@ import type { RawRun } from './types.ts';
 
 /** ANSI escape sequences (CSI: colours, cursor moves), which Ray adds around its prefixes. */
 // eslint-disable-next-line no-control-regex -- matching the ESC control character is the point
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]/g;
+export const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]/g;
 /** A Ray log prefix such as `(main_task pid=54569)` or `(TaskRunner pid=1, ip=10.0.0.2)`. */
 const RAY_PREFIX = /^\([^()]*\)\s*/;
 /** The start of a metric line once prefixes are gone: `step:<N>` then a space or the end. */

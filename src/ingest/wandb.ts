@@ -10,6 +10,7 @@ import type { Warnings } from '../util/warnings.ts';
 import { IssueCounter, setMetric, splitLines } from './issues.ts';
 import { parseJsonObjectLine } from './json-line.ts';
 import { emptyRun, headText, io, nameFromPath, type FormatReader } from './reader.ts';
+import { isCandidateKey } from './choose-keys.ts';
 import type { RawRun } from './types.ts';
 import { csvHeader, headerOf, readRows } from './wandb-csv.ts';
 
@@ -28,8 +29,9 @@ export interface WandbOptions {
 }
 
 /**
- * Splits an export column name into run and metric at the last ` - ` (run names may contain one; metric
- * keys practically never do). `undefined` for `__MIN`/`__MAX` columns and names without a separator.
+ * Splits an export column name into run and metric at the last ` - ` (run names may contain one).
+ * `undefined` for `__MIN`/`__MAX` columns and names without a separator. `splitExportColumns` reads a whole
+ * header, where a metric name that itself contains ` - ` can be told apart.
  *
  * @example
  * splitExportColumn('grpo - lr 1e-6 - train/reward') // => { run: 'grpo - lr 1e-6', metric: 'train/reward' }
@@ -38,6 +40,40 @@ export function splitExportColumn(name: string): { run: string; metric: string }
   const at = name.lastIndexOf(RUN_SEPARATOR);
   if (at <= 0 || MIN_MAX.test(name)) return undefined;
   return { run: name.slice(0, at), metric: name.slice(at + RUN_SEPARATOR.length) };
+}
+
+/** The places of ` - ` in a name, as the possible splits into run and metric, last first. */
+function splits(name: string): Array<{ run: string; metric: string }> {
+  const out = [];
+  for (let at = name.lastIndexOf(RUN_SEPARATOR); at > 0; at = name.lastIndexOf(RUN_SEPARATOR, at - 1)) {
+    out.push({ run: name.slice(0, at), metric: name.slice(at + RUN_SEPARATOR.length) });
+  }
+  return out;
+}
+
+/**
+ * Splits every `<run> - <metric>` column of an export header (the first column, the x axis, and
+ * `__MIN`/`__MAX` columns give `undefined`). A chart exports one metric for each run, so when the names
+ * allow several splits the metric is the longest ` - `-separated tail every column shares (a metric named
+ * `eval - acc` stays whole); a single column is split where the tail is a key the metric choice knows, else
+ * at its last ` - `.
+ *
+ * @example
+ * splitExportColumns(['Step', 'a - eval - acc', 'b - eval - acc']).map((s) => s?.metric) // => [undefined, 'eval - acc', 'eval - acc']
+ */
+export function splitExportColumns(header: string[]): Array<{ run: string; metric: string } | undefined> {
+  const named = header.map((name, index) => (index === 0 || MIN_MAX.test(name) ? [] : splits(name)));
+  const columns = named.filter((s) => s.length > 0);
+  // The longest shared tail: among the first column's candidate metrics (shortest first), the last that all share.
+  let shared: string | undefined;
+  if (columns.length > 1) {
+    for (const { metric } of columns[0]) if (columns.every((c) => c.some((s) => s.metric === metric))) shared = metric;
+  }
+  return named.map((candidates) => {
+    if (candidates.length === 0) return undefined;
+    if (shared !== undefined) return candidates.find((c) => c.metric === shared);
+    return candidates.find((c) => isCandidateKey(c.metric)) ?? candidates[0];
+  });
 }
 
 /**
@@ -53,8 +89,9 @@ export function parseWandbExport(text: string, options: WandbOptions = {}): RawR
   const lines = splitLines(text.startsWith('\ufeff') ? text.slice(1) : text);
   const { header, body } = csvHeader(lines, source);
   const runs = new Map<string, RawRun>();
-  const columns = header.map((name, index) => {
-    const split = index === 0 ? undefined : splitExportColumn(name);
+  const splitAt = splitExportColumns(header);
+  const columns = header.map((_, index) => {
+    const split = splitAt[index];
     if (!split) return undefined;
     let run = runs.get(split.run);
     if (!run) runs.set(split.run, (run = emptyRun(split.run, source, 'wandb-export')));

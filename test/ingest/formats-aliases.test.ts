@@ -38,6 +38,26 @@ describe('key aliases', () => {
     assert.deepEqual(validationKeysFor(['reward', 'entropy']), []);
   });
 
+  test('the 2026 trainers: prime-rl, ROLL, slime entropy; ROLL, prime-rl and slime validation', () => {
+    assert.equal(entropyKeyFor(['entropy/all/mean', 'entropy/all/std', 'entropy/math/mean']), 'entropy/all/mean');
+    assert.equal(entropyKeyFor(['critic/entropy/mean', 'critic/score/mean']), 'critic/entropy/mean');
+    assert.equal(entropyKeyFor(['train/entropy_loss', 'train/pg_loss', 'train/step']), 'train/entropy_loss');
+    assert.deepEqual(validationKeysFor(['val_correct/all/mean', 'val_correct/gsm8k/mean']), ['val_correct/all/mean']);
+    assert.deepEqual(validationKeysFor(['eval/gsm8k/all/default/avg@4', 'eval/math/all/default/avg@4', 'eval/math/effective/default/pass@1']), [
+      'eval/gsm8k/all/default/avg@4',
+      'eval/math/all/default/avg@4',
+    ]);
+    // slime: eval/<dataset>, without eval/step and the per-dataset companions.
+    assert.deepEqual(validationKeysFor(['eval/aime', 'eval/math500', 'eval/step', 'eval/aime-truncated_ratio', 'eval/aime-pass@8', 'eval/aime/response_len/mean']), [
+      'eval/aime',
+      'eval/math500',
+    ]);
+    // transformers / TRL eval statistics under eval/ are not data sets.
+    assert.deepEqual(validationKeysFor(['eval/loss', 'eval/runtime', 'eval/samples_per_second', 'eval/steps_per_second', 'eval/entropy']), []);
+    assert.equal(trainRewardKeyFor(['train/agg/all/default/reward/mean', 'train/agg/all/default/reward/max']), 'train/agg/all/default/reward/mean');
+    assert.equal(trainRewardKeyFor(['rollout/raw_reward', 'rollout/response_len/mean']), 'rollout/raw_reward');
+  });
+
   test('training reward: the total first, else an accuracy reward function', () => {
     assert.equal(trainRewardKeyFor(['rewards/accuracy_reward/mean', 'reward']), 'reward');
     assert.equal(trainRewardKeyFor(['train/reward', 'train/kl']), 'train/reward');

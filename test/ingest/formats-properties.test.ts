@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { fc } from '../property.ts';
 import { parseMlflowMetricLine } from '../../src/ingest/mlflow.ts';
 import { parseOpenRlhfConsole } from '../../src/ingest/openrlhf-console.ts';
@@ -10,6 +11,12 @@ import { parseEventFile } from '../../src/ingest/tensorboard.ts';
 import { parseTrainerState } from '../../src/ingest/trl-state.ts';
 import type { RawRun } from '../../src/ingest/types.ts';
 import { parseWandbExport, parseWandbHistory } from '../../src/ingest/wandb.ts';
+import { readWandbRun } from '../../src/ingest/wandb-run.ts';
+import { readMlflowDatabase } from '../../src/ingest/mlflow-sqlite.ts';
+import { readTrackioDatabase } from '../../src/ingest/trackio.ts';
+import { parseRollConsole } from '../../src/ingest/roll-console.ts';
+import { jsonlTableParser } from '../../src/ingest/jsonl-table.ts';
+import { parseLines } from '../../src/ingest/line-stream.ts';
 import { InputError } from '../../src/util/errors.ts';
 import { Warnings } from '../../src/util/warnings.ts';
 import { FORMAT_FIXTURES } from './formats-text.helpers.ts';
@@ -22,7 +29,7 @@ const RUNS = 120;
 const TIMEOUT = { timeout: 20_000 };
 /** Fragments that make edits hit the formats' syntax rather than only their text. */
 const TOKENS = ['{', '}', '[', ']', '(', ')', "'", '"', ',', ':', '\n', ' ', 'nan', 'inf', '-', 'NaN', '-Infinity', '\\', 'True', 'None',
-  '✨ Global step 3: {', '1e-06', '0.5', '_step', '"Step"', ' - ', 'np.float64(', '"log_history": [', '{"step": 2, '];
+  '✨ Global step 3: {', '1e-06', '0.5', '_step', '"Step"', ' - ', 'np.float64(', '"log_history": [', '{"step": 2, ', 'metrics_tag: ', '"metrics": {'];
 
 interface Edit { at: number; del: number; ins: string }
 const edits = fc.array(
@@ -96,6 +103,8 @@ const TEXT_PARSERS: Array<{ name: string; fixture: string; parse: (text: string)
   { name: 'OpenRLHF console', fixture: read('openrlhf/train.log'), parse: (t) => [parseOpenRlhfConsole(t, { warnings: new Warnings() })] },
   { name: 'W&B history JSONL', fixture: read('wandb/history.jsonl'), parse: (t) => parseWandbHistory(t, { warnings: new Warnings() }) },
   { name: 'W&B history CSV', fixture: read('wandb/history.csv'), parse: (t) => parseWandbHistory(t, { warnings: new Warnings() }) },
+  { name: 'ROLL console', fixture: read('roll/train.log'), parse: (t) => [parseRollConsole(t, { warnings: new Warnings() })] },
+  { name: 'prime-rl metrics.jsonl', fixture: read('prime-rl/orchestrator/metrics.jsonl'), parse: (t) => parseLines(t, jsonlTableParser({ step: 'step', warnings: new Warnings() })) },
   {
     name: 'W&B export',
     fixture: '"Step","a - acc","a - acc__MIN","b - acc"\n"0","0.5","0.4",""\n"10","","","0.25"\n"20","1e-3","","NaN"\n',
@@ -174,4 +183,63 @@ describe('parsers on random and mutated input', () => {
       { numRuns: RUNS },
     );
   });
+
+  /** Byte edits of a fixture: deletions, insertions and overwrites at random places. */
+  const byteEdits = fc.array(fc.record({ at: fc.nat(), del: fc.nat({ max: 40 }), ins: fc.uint8Array({ maxLength: 6 }) }), { minLength: 1, maxLength: 5 });
+  function editBytes(bytes: Uint8Array, list: Array<{ at: number; del: number; ins: Uint8Array }>): Uint8Array {
+    let b = bytes;
+    for (const e of list) {
+      const p = e.at % (b.length + 1);
+      b = new Uint8Array([...b.subarray(0, p), ...e.ins, ...b.subarray(p + e.del)]);
+    }
+    return b;
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'entropy-law-fuzz-'));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+  const pointSet = (runs: RawRun[]) => new Set(runs.flatMap((r) => [...r.steps].flatMap(([s, m]) => [...m].map(([k, v]) => `${s}|${k}|${v}`))));
+
+  test('W&B run files: only InputError, and every point is one the writer wrote (chunks carry checksums)', TIMEOUT, () => {
+    const FIXTURE = new URL('../fixtures/wandb-run/grpo-qwen.wandb', import.meta.url).pathname;
+    const bytes = new Uint8Array(readFileSync(FIXTURE));
+    const written = pointSet([readWandbRun(FIXTURE)]);
+    const path = join(scratch, 'run.wandb');
+    fc.assert(
+      fc.property(fc.oneof(byteEdits.map((e) => editBytes(bytes, e)), fc.uint8Array({ maxLength: 600 })), (input) => {
+        writeFileSync(path, input);
+        let runs: RawRun[] = [];
+        try {
+          runs = [readWandbRun(path, { warnings: new Warnings() })];
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+        }
+        for (const point of pointSet(runs)) assert.ok(written.has(point), point);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  // SQLite pages carry no checksums: a changed byte inside a stored double is a different, valid double, which
+  // no reader can tell. What holds: a result or an InputError, finite numbers only, and no hang.
+  for (const [name, file, read] of [
+    ['MLflow SQLite', 'mlflow.db', readMlflowDatabase],
+    ['Trackio SQLite', 'trackio.db', readTrackioDatabase],
+  ] as const) {
+    test(`${name}: damaged files give runs of finite values or an InputError, nothing else`, TIMEOUT, () => {
+      const bytes = new Uint8Array(readFileSync(new URL(`../fixtures/sqlite/${file}`, import.meta.url).pathname));
+      const path = join(scratch, file);
+      fc.assert(
+        fc.property(fc.oneof(byteEdits.map((e) => editBytes(bytes, e)), fc.uint8Array({ maxLength: 600 })), (input) => {
+          writeFileSync(path, input);
+          let runs: RawRun[] = [];
+          try {
+            runs = read(path, { warnings: new Warnings() });
+          } catch (error) {
+            if (!(error instanceof InputError)) throw error;
+          }
+          for (const run of runs) for (const [step, m] of run.steps) for (const v of [step, ...m.values()]) assert.ok(Number.isFinite(v));
+        }),
+        { numRuns: 40 },
+      );
+    });
+  }
 });

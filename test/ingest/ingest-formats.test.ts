@@ -62,6 +62,8 @@ describe('ingest: every format, detected from content and folder layout', () => 
       data.runs.map((r) => [r.id, r.format, r.entropyKey, r.metric, r.metricKind, r.points]),
       [
         ['train', 'openrlhf-console', 'entropy_loss', 'mean(eval_aime_pass1, eval_math_pass1)', 'validation', 2],
+        // prime-rl's trainer and orchestrator files are one run each without R or entropy, so skipped (see --join).
+        ['train-2', 'roll-console', 'critic/entropy/mean', 'val_correct/all/mean', 'validation', 3],
         ['grpo-run', 'trl-state', 'entropy', 'eval_rewards/accuracy_reward/mean', 'validation', 1],
         ['history', 'wandb-history', 'train/entropy', 'eval/acc', 'validation', 2],
         ['history-2', 'wandb-history', 'train/entropy', 'eval/acc', 'validation', 2],
@@ -74,7 +76,7 @@ describe('ingest: every format, detected from content and folder layout', () => 
     assert.deepEqual([...s.entropy], [open['2'].entropy_loss, open['4'].entropy_loss]);
     assert.deepEqual([...s.metric], [(open['2'].eval_aime_pass1 + open['2'].eval_math_pass1) / 2, (open['4'].eval_aime_pass1 + open['4'].eval_math_pass1) / 2]);
     const wb = expectedFormats['wandb-history'].steps;
-    assert.deepEqual([...data.series[2].entropy], [wb['0']['train/entropy'], wb['4']['train/entropy']]);
+    assert.deepEqual([...data.series[3].entropy], [wb['0']['train/entropy'], wb['4']['train/entropy']]);
     // The TRL run is its output folder, named by it, though the file is inside checkpoint-30.
     assert.equal(byFormat['trl-state'].source, join(FORMAT_FIXTURES, 'trl/grpo-run/checkpoint-30/trainer_state.json'));
     assert.ok(warnings.list().some((w) => w.startsWith(`skipped ${join(FORMAT_FIXTURES, 'expected.json')}: unrecognised log format`)));
@@ -161,6 +163,9 @@ describe('ingest: every format, detected from content and folder layout', () => 
     assert.equal(await format('x.json', '{\n  "log_history": [\n'), 'trl-state');
     assert.equal(await format('x.log', "✨ Global step 1: {'reward': 0.5}\n"), 'openrlhf-console');
     assert.equal(await format('x.log', 'step:1 - actor/entropy:0.5\n'), 'verl-console');
+    assert.equal(await format('x.log', '[2026-01-01] [INFO] metrics_tag: {"step": 1, "metrics": {}}\n'), 'roll-console');
+    assert.equal(await format('x.jsonl', '{"step": 1, "time": 1700000000.5, "entropy/all/mean": 0.5}\n'), 'prime-rl');
+    assert.equal(await format('x.wandb', ':W&B\xe1\xbe\x00'), undefined, 'the header bytes, not their UTF-8 spelling');
     assert.equal(READERS.at(-1)?.format, 'csv');
   });
 });

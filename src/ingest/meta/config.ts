@@ -18,7 +18,7 @@ export const CONFIG_FILES = ['config.yaml', '.hydra/config.yaml', 'training_args
 const MAX_CONFIG_BYTES = 4 << 20;
 
 /** Keys (dotted, matched at the end) that name the model, best first: verl, TRL/transformers, OpenRLHF. */
-const MODEL_KEYS = ['actor_rollout_ref.model.path', 'model.path', 'model_name_or_path', 'model_name', 'pretrain', 'base_model', '_name_or_path'];
+const MODEL_KEYS = ['actor_rollout_ref.model.path', 'model.path', 'model_name_or_path', 'model_name', 'pretrain', 'base_model', '_name_or_path', 'MODEL_PATH', 'model'];
 /** Keys that name the algorithm, best first: a special policy loss before the advantage estimator it uses. */
 const ALGORITHM_KEYS = ['policy_loss.loss_mode', 'loss_mode', 'algorithm.adv_estimator', 'adv_estimator', 'advantage_estimator', 'loss_type', 'algorithm'];
 /** Keys that name the training data. */

@@ -4,13 +4,20 @@
  */
 import { basename, dirname } from 'node:path';
 import type { Warnings } from '../../util/warnings.ts';
-import type { MetaOrigin, RunMeta } from '../types.ts';
-import { metaFromConfigFiles } from './config.ts';
+import type { MetaOrigin, RawRun, RunMeta, TrainerSettings } from '../types.ts';
+import { metaFromConfig, metaFromConfigFiles } from './config.ts';
+import { readLogConfig } from './log-config.ts';
 import { metaFromName } from './name.ts';
+import { trainerSettings } from './trainer.ts';
 
 export { metaFromName, parseModelSize, normalizeAlgorithm } from './name.ts';
 export { metaFromConfig, metaFromConfigFiles, flattenConfig, CONFIG_FILES } from './config.ts';
 export { parseManifest, readManifest } from './manifest.ts';
+export { configFromLogText, readLogConfig, printedConfig, commandLineConfig, shellModelConfig } from './log-config.ts';
+export { trainerSettings } from './trainer.ts';
+
+/** The formats whose text states the run's config in its head (see `readLogConfig`). */
+const TEXT_LOGS = new Set<RawRun['format']>(['verl-console', 'openrlhf-console', 'roll-console']);
 
 /** Options of `resolveRunMeta`. */
 export interface ResolveMetaOptions {
@@ -26,12 +33,31 @@ export interface ResolveMetaOptions {
   configCache?: Map<string, Promise<RunMeta>>;
   /** Collects warnings about unreadable configs. Default: none. */
   warnings?: Warnings;
+  /** The run as read: its own `config`, and for console logs its text, say what it is. Default: none. */
+  run?: RawRun;
+  /** The run's entropy key, for `TrainerSettings.legacyEntropyKey`. Default: none. */
+  entropyKey?: string;
 }
 
-/** A run's metadata, and where each field came from. */
+/** A run's metadata, and where each field came from; the trainer settings its log states. */
 export interface ResolvedMeta {
   meta: RunMeta;
   from: Partial<Record<keyof RunMeta, MetaOrigin>>;
+  /** Absent when the log states none (and the entropy key is not the legacy one). */
+  trainer?: TrainerSettings;
+}
+
+/**
+ * What a run's log says about it: the reader's `config` (W&B, MLflow, Trackio) and, for console logs, the
+ * config, command line and model variables printed in its head; the files of a joined run together.
+ */
+export function logConfig(run: RawRun): Map<string, string> {
+  const out = new Map<string, string>();
+  if (TEXT_LOGS.has(run.format)) {
+    for (const source of run.sources ?? [run.source]) for (const [k, v] of readLogConfig(source)) if (!out.has(k)) out.set(k, v);
+  }
+  for (const [k, v] of run.config ?? []) if (!out.has(k)) out.set(k, v);
+  return out;
 }
 
 /** The names that describe a run: its id, then the folder its log (or run folder) is in. */
@@ -49,8 +75,9 @@ function names(id: string, source: string): string[] {
  * // => { meta: { model: 'gemma-2', size: 2e9, algorithm: 'ppo', dataset: 'gsm8k' }, from: { model: 'name', …, dataset: 'flag' } }
  */
 export async function resolveRunMeta(id: string, source: string, options: ResolveMetaOptions = {}, rawId = id): Promise<ResolvedMeta> {
-  const { meta: flags, manifest, usedManifestKeys, infer = true, configCache = new Map(), warnings } = options;
+  const { meta: flags, manifest, usedManifestKeys, infer = true, configCache = new Map(), warnings, run, entropyKey } = options;
   const layers: Array<[MetaOrigin, RunMeta]> = [];
+  const stated = run ? logConfig(run) : new Map<string, string>();
   if (infer) {
     // Each name fills only what the ones before it left open.
     const fromNames: RunMeta = {};
@@ -61,6 +88,8 @@ export async function resolveRunMeta(id: string, source: string, options: Resolv
     let config = configCache.get(source);
     if (!config) configCache.set(source, (config = metaFromConfigFiles(source, warnings)));
     layers.push(['config', await config]);
+    // What the log says about itself is nearer the truth than a file beside it.
+    if (stated.size > 0) layers.push(['config', metaFromConfig(stated)]);
   }
   if (manifest) {
     const key = [id, rawId, source, basename(source)].find((k) => manifest.has(k));
@@ -71,6 +100,8 @@ export async function resolveRunMeta(id: string, source: string, options: Resolv
   }
   if (flags) layers.push(['flag', flags]);
   const resolved: ResolvedMeta = { meta: {}, from: {} };
+  const trainer = trainerSettings(stated, entropyKey);
+  if (trainer) resolved.trainer = trainer;
   for (const [origin, layer] of layers) {
     for (const [field, value] of Object.entries(layer) as Array<[keyof RunMeta, string & number]>) {
       if (value === undefined) continue;
