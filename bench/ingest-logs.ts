@@ -1,9 +1,12 @@
 /**
  * Generated logs for the ingest benchmark, written straight to disk in 4 MiB blocks so any size costs
  * little memory: a verl console log (metric lines among sample output, as verl ≥ 0.5 prints them), a flat
- * JSONL history and a TensorBoard event file (one scalar per event, as torch's SummaryWriter writes).
+ * JSONL history, a TensorBoard event file (one scalar per event, as torch's SummaryWriter writes) and a W&B
+ * run file (one history record per step, framed as wandb writes `run-<id>.wandb`). SQLite stores are
+ * written by bench/make_sqlite_logs.py.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { crc32 } from '@node-rs/crc32';
 import { maskedCrc32c } from '../src/ingest/tfrecord.ts';
 
 /** verl's training metrics besides entropy and score (timing, throughput, lengths, losses). */
@@ -167,5 +170,72 @@ export function writeEventFile(path: string, bytes: number): number {
   return writeBlocks(path, bytes, (step) => {
     const records = eventRecords(1.7e9 + step, step, stepValues(step, u));
     return step === 1 ? Buffer.concat([header, records]) : records;
+  });
+}
+
+/** A protobuf length-delimited field: its tag, length and bytes. */
+function lengthDelimited(field: number, bytes: Uint8Array): Buffer {
+  return Buffer.concat([varintBytes((field << 3) | 2), varintBytes(bytes.length), bytes]);
+}
+
+/** A W&B `HistoryItem` (nested_key = 2, value_json = 16), as wandb-core writes each logged key. */
+function historyItem(key: string, value: number): Buffer {
+  return lengthDelimited(1, Buffer.concat([lengthDelimited(2, Buffer.from(key)), lengthDelimited(16, Buffer.from(String(value)))]));
+}
+
+/** A W&B `Record` holding one history row (`history` = 2), with `_step` and `_runtime` items. */
+function historyRecord(step: number, values: Array<[string, number]>): Buffer {
+  const items = [historyItem('_step', step), historyItem('_runtime', step * 10.5), ...values.map(([k, v]) => historyItem(k, v))];
+  return lengthDelimited(2, Buffer.concat(items));
+}
+
+/**
+ * Frames records as LevelDB log chunks in 32 KiB blocks (FULL, or FIRST/MIDDLE/LAST across blocks), each
+ * with its IEEE CRC-32 of type byte and payload, as wandb's writer does; `at` is the file offset reached.
+ */
+class LevelDbLogWriter {
+  at = 7;
+  frame(record: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    let rest = record;
+    let first = true;
+    for (;;) {
+      const left = 32768 - (this.at % 32768);
+      if (left < 7) {
+        // No room for a chunk header: the block's last bytes are zeros.
+        out.push(Buffer.alloc(left));
+        this.at += left;
+        continue;
+      }
+      const n = Math.min(rest.length, left - 7);
+      const last = n === rest.length;
+      const type = first && last ? 1 : first ? 2 : last ? 4 : 3;
+      const header = Buffer.alloc(7);
+      header.writeUInt32LE(crc32(rest.subarray(0, n), crc32(Buffer.from([type]))), 0);
+      header.writeUInt16LE(n, 4);
+      header[6] = type;
+      out.push(header, rest.subarray(0, n));
+      this.at += 7 + n;
+      rest = rest.subarray(n);
+      first = false;
+      if (last) break;
+    }
+    return out;
+  }
+}
+
+/**
+ * A W&B run file of at least `bytes`: the `:W&B` header, a run record naming the run, then one history
+ * record per step with the verl keys. Returns the number of steps.
+ */
+export function writeWandbRun(path: string, bytes: number): number {
+  const u = random();
+  const log = new LevelDbLogWriter();
+  const header = Buffer.from([0x3a, 0x57, 0x26, 0x42, 0xe1, 0xbe, 0x00]);
+  const run = lengthDelimited(17, Buffer.concat([lengthDelimited(1, Buffer.from('bench01')), lengthDelimited(8, Buffer.from('bench-run'))]));
+  return writeBlocks(path, bytes, (step) => {
+    const parts = step === 1 ? [header, ...log.frame(run)] : [];
+    parts.push(...log.frame(historyRecord(step, stepValues(step, u))));
+    return Buffer.concat(parts);
   });
 }

@@ -11,16 +11,24 @@
  * Each reader runs in its own process (its start-up not timed; peak RSS from `process.resourceUsage()`),
  * ENTROPY_LAW_BENCH_REPEAT times (default 3), and the fastest run of each is compared: on a shared machine
  * one run can take half again as long as the next.
+ * - a W&B run file, an MLflow SQLite store and a Trackio database (default 512 MiB each): no maintained
+ *   reader of these exists to compare with (wandb 0.30's Python package moved its reader into its Go core),
+ *   so each is compared against the limit, reading the same file's bytes (bench/read-bytes.ts): our MB/s
+ *   as a fraction of that, and our peak RSS. The SQLite reader asks only for the candidate keys' pages,
+ *   so it can beat reading every byte.
  * Files are generated into os.tmpdir(), one at a time, and deleted after use. Sizes in MiB can be set with
- * ENTROPY_LAW_BENCH_CONSOLE_MB, ENTROPY_LAW_BENCH_JSONL_MB, ENTROPY_LAW_BENCH_TB_MB (ours) and
- * ENTROPY_LAW_BENCH_TB_REF_MB (EventAccumulator's).
- * Needs python3 with polars and tensorboard (`pip install polars tensorboard`).
+ * ENTROPY_LAW_BENCH_CONSOLE_MB, ENTROPY_LAW_BENCH_JSONL_MB, ENTROPY_LAW_BENCH_TB_MB (ours),
+ * ENTROPY_LAW_BENCH_TB_REF_MB (EventAccumulator's), ENTROPY_LAW_BENCH_WANDB_MB and ENTROPY_LAW_BENCH_SQLITE_MB;
+ * ENTROPY_LAW_BENCH_INGEST=wandb,mlflow,trackio (any of console, jsonl, tensorboard, wandb, mlflow, trackio)
+ * runs only some.
+ * Needs python3 with polars and tensorboard (`pip install polars tensorboard`); the SQLite files are
+ * written by python3's own sqlite3 (bench/make_sqlite_logs.py).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeEventFile, writeJsonl, writeVerlConsoleLog } from './ingest-logs.ts';
+import { writeEventFile, writeJsonl, writeVerlConsoleLog, writeWandbRun } from './ingest-logs.ts';
 
 const HERE = new URL('.', import.meta.url).pathname;
 const MiB = 1 << 20;
@@ -128,13 +136,49 @@ function compareTensorBoard(dir: string, mb: number, referenceMB: number): strin
   }
 }
 
+/**
+ * One reader against the limit: generate the file, time our ingest of it and a plain read of its bytes
+ * (both in their own processes, the fastest of REPEAT), delete it. `write` returns the points the file holds.
+ */
+function compareToBytes(dir: string, what: string, file: string, mb: number, write: (path: string, bytes: number) => number): string {
+  const path = join(dir, file);
+  try {
+    const expected = write(path, mb * MiB);
+    const bytes = statSync(path).size;
+    const us = ours(path);
+    const raw = fastest(process.execPath, ['--import', 'tsx', join(HERE, 'read-bytes.ts'), path]);
+    const rate = (t: Timing) => bytes / 1e6 / t.seconds;
+    const agree = us.points === expected ? `${us.points} points, as written` : `POINTS DIFFER: ${us.points} vs ${expected} written`;
+    return (
+      `ingest ${what} (${(bytes / MiB).toFixed(0)} MiB): ours ${us.seconds.toFixed(2)} s (${rate(us).toFixed(1)} MB/s, CPU ${us.cpuSeconds.toFixed(2)} s), ` +
+      `reading its bytes ${raw.seconds.toFixed(2)} s (${rate(raw).toFixed(0)} MB/s): ours at ${(rate(us) / rate(raw)).toFixed(3)} of the byte rate; ` +
+      `our peak RSS ${us.maxRssMB?.toFixed(0)} MB (reading the bytes: ${raw.maxRssMB?.toFixed(0)} MB); ${agree}`
+    );
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+/** Writes a SQLite store with bench/make_sqlite_logs.py; returns the points it holds. */
+function writeSqlite(kind: 'mlflow' | 'trackio'): (path: string, bytes: number) => number {
+  return (path, bytes) => {
+    const out = execFileSync('python3', [join(HERE, 'make_sqlite_logs.py'), kind, path, String(Math.ceil(bytes / MiB))], { encoding: 'utf8' });
+    return (JSON.parse(out.trim().split('\n').at(-1)!) as { points: number }).points;
+  };
+}
+
 export async function benchIngest(): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'entropy-law-bench-ingest-'));
+  const only = process.env.ENTROPY_LAW_BENCH_INGEST?.split(',');
+  const run = (name: string, bench: () => string) => (!only || only.includes(name) ? [bench()] : []);
   try {
     return [
-      compare(dir, 'verl console log', 'train.log', sizeMB('ENTROPY_LAW_BENCH_CONSOLE_MB', 1024), writeVerlConsoleLog, 'console', 'Python regex-per-line parser', '≥ 3×; peak RSS ≤ 300 MB on 1 GB'),
-      compare(dir, 'JSONL history', 'history.jsonl', sizeMB('ENTROPY_LAW_BENCH_JSONL_MB', 1024), writeJsonl, 'polars', 'polars.read_ndjson', '≥ 0.5×, i.e. within 2×; peak RSS ≤ 300 MB on 1 GB'),
-      compareTensorBoard(dir, sizeMB('ENTROPY_LAW_BENCH_TB_MB', 512), sizeMB('ENTROPY_LAW_BENCH_TB_REF_MB', 64)),
+      ...run('console', () => compare(dir, 'verl console log', 'train.log', sizeMB('ENTROPY_LAW_BENCH_CONSOLE_MB', 1024), writeVerlConsoleLog, 'console', 'Python regex-per-line parser', '≥ 3×; peak RSS ≤ 300 MB on 1 GB')),
+      ...run('jsonl', () => compare(dir, 'JSONL history', 'history.jsonl', sizeMB('ENTROPY_LAW_BENCH_JSONL_MB', 1024), writeJsonl, 'polars', 'polars.read_ndjson', '≥ 0.5×, i.e. within 2×; peak RSS ≤ 300 MB on 1 GB')),
+      ...run('tensorboard', () => compareTensorBoard(dir, sizeMB('ENTROPY_LAW_BENCH_TB_MB', 512), sizeMB('ENTROPY_LAW_BENCH_TB_REF_MB', 64))),
+      ...run('wandb', () => compareToBytes(dir, 'W&B run file', 'run-bench01.wandb', sizeMB('ENTROPY_LAW_BENCH_WANDB_MB', 512), (path, bytes) => Math.floor(writeWandbRun(path, bytes) / 10))),
+      ...run('mlflow', () => compareToBytes(dir, 'MLflow SQLite store', 'mlflow.db', sizeMB('ENTROPY_LAW_BENCH_SQLITE_MB', 512), writeSqlite('mlflow'))),
+      ...run('trackio', () => compareToBytes(dir, 'Trackio SQLite database', 'trackio.db', sizeMB('ENTROPY_LAW_BENCH_SQLITE_MB', 512), writeSqlite('trackio'))),
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,7 @@ import { io, nameFromPath, type FormatReader } from './reader.ts';
 import { StepWriter, type KeyFilter } from './step-writer.ts';
 import { flattenConfig } from './meta/config.ts';
 import type { RawRun } from './types.ts';
-import { decodeWandbRecord, itemKey, stepNumber, type WandbItem, type WandbRecord } from './wandb-record.ts';
+import { decodeHistory, decodeWandbRecord, HistoryKeys, itemKey, stepNumber, type WandbItem, type WandbRecord } from './wandb-record.ts';
 
 /** Options of `readWandbRun`. */
 export interface WandbRunOptions {
@@ -153,6 +153,8 @@ export function readWandbRun(path: string, options: WandbRunOptions = {}): RawRu
       }
       return got;
     };
+    const keys = new HistoryKeys();
+    const row = new RowWriter(writer, steps, nonFinite, keep);
     for (const event of frameLog(size, read)) {
       if (event.kind === 'corrupt') {
         corrupt.add(event.offset, event.reason);
@@ -164,6 +166,13 @@ export function readWandbRun(path: string, options: WandbRunOptions = {}): RawRu
       }
       let record: WandbRecord;
       try {
+        row.start(records + 1, event.offset);
+        const history = decodeHistory(event.data, keys, row.visit);
+        if (history) {
+          records++;
+          row.finish(history.step);
+          continue;
+        }
         record = decodeWandbRecord(event.data);
       } catch (error) {
         undecodable.add(event.offset, (error as Error).message);
@@ -176,9 +185,13 @@ export function readWandbRun(path: string, options: WandbRunOptions = {}): RawRu
       } else if (record.config) configOf(record.config.update, config);
       else if (record.metric) steps.add(record.metric);
       else if (record.history) {
-        // wandb-core puts the step in a `_step` item; older writers filled HistoryRecord.step.
-        const step = record.history.step ? stepNumber(record.history.step.num) : undefined;
-        writeRow(record.history.item, step, records, event.offset, writer, steps, nonFinite, keep);
+        // A history record the fast path did not take (fields in another order): the same rules, from its items.
+        row.start(records, event.offset);
+        for (const item of record.history.item) {
+          const bytes = Buffer.from(item.valueJson, 'utf8');
+          row.visit(itemKey(item), bytes, 0, bytes.length);
+        }
+        row.finish(record.history.step ? stepNumber(record.history.step.num) : undefined);
       }
     }
     if (onBytes && size > lastBlock) onBytes(size - lastBlock);
@@ -195,56 +208,71 @@ export function readWandbRun(path: string, options: WandbRunOptions = {}): RawRu
 }
 
 /**
- * Writes one history row: each metric at `_step`, or at the value of its `define_metric` step key when the
- * row has that key. `n` is the record's number (StepWriter's warnings name it as the line).
+ * Writes history rows, one item at a time: each metric at `_step`, or at the value of its `define_metric`
+ * step key when the row has that key. Values of keys the filter drops are not parsed, unless they place
+ * other values (a step key) or may hold kept leaves (a logged dict). `n` (the record's number) is what
+ * StepWriter's warnings name as the line.
  */
-function writeRow(
-  items: WandbItem[],
-  recordStep: number | undefined,
-  n: number,
-  offset: number,
-  writer: StepWriter,
-  steps: StepMetrics,
-  nonFinite: OffsetCounter,
-  keep: KeyFilter | undefined,
-): void {
-  const values: Array<[string, number]> = [];
-  let rowStep = recordStep;
-  for (const item of items) {
-    const key = itemKey(item);
+class RowWriter {
+  private values: Array<[string, number]> = [];
+  private rowStep: number | undefined;
+  private n = 0;
+  private offset = 0;
+
+  constructor(
+    private readonly writer: StepWriter,
+    private readonly steps: StepMetrics,
+    private readonly nonFinite: OffsetCounter,
+    private readonly keep: KeyFilter | undefined,
+  ) {}
+
+  start(n: number, offset: number): void {
+    this.values = [];
+    this.rowStep = undefined;
+    this.n = n;
+    this.offset = offset;
+  }
+
+  readonly visit = (key: string, bytes: Buffer, from: number, to: number): void => {
     if (key === '_step') {
-      const step = Number(item.valueJson);
-      if (Number.isFinite(step)) rowStep = step;
-      continue;
+      const step = Number(bytes.toString('latin1', from, to));
+      if (Number.isFinite(step)) this.rowStep = step;
+      return;
     }
-    if (key.startsWith('_')) continue;
-    // Values of keys the filter drops are not parsed, unless they place other values (a step key) or may hold
-    // kept leaves (a logged dict).
-    if (keep && !keep.has(key) && !steps.isStepKey(key) && !item.valueJson.startsWith('{')) {
-      if (item.valueJson === 'NaN' || item.valueJson.endsWith('Infinity')) nonFinite.add(offset, key);
-      continue;
+    if (key.startsWith('_')) return;
+    const { keep, steps } = this;
+    if (keep && !keep.has(key) && !steps.isStepKey(key) && bytes[from] !== 0x7b) {
+      // N(aN), I(nfinity), -I(nfinity): counted whether kept or not, so warnings do not depend on the filter.
+      if (bytes[from] === 0x4e || bytes[from] === 0x49 || (bytes[from] === 0x2d && bytes[from + 1] === 0x49)) this.nonFinite.add(this.offset, key);
+      return;
     }
-    leaves(parseValue(item.valueJson), key, values);
-  }
-  const axes = new Map<string, number>();
-  for (const [key, value] of values) if (steps.isStepKey(key) && Number.isFinite(value)) axes.set(key, value);
-  const groups = new Map<number, Array<[string, number]>>();
-  for (const [key, value] of values) {
-    if (!Number.isFinite(value)) {
-      nonFinite.add(offset, key);
-      continue;
+    leaves(parseValue(bytes.toString('utf8', from, to)), key, this.values);
+  };
+
+  /** Writes the row; `recordStep` is HistoryRecord.step, used when the row has no `_step` item. */
+  finish(recordStep: number | undefined): void {
+    const { steps, keep, values } = this;
+    const rowStep = this.rowStep ?? recordStep;
+    const axes = new Map<string, number>();
+    for (const [key, value] of values) if (steps.isStepKey(key) && Number.isFinite(value)) axes.set(key, value);
+    const groups = new Map<number, Array<[string, number]>>();
+    for (const [key, value] of values) {
+      if (!Number.isFinite(value)) {
+        this.nonFinite.add(this.offset, key);
+        continue;
+      }
+      if (keep && !keep.has(key)) continue;
+      const axis = steps.of(key);
+      const step = axis !== undefined && axes.has(axis) ? axes.get(axis)! : rowStep;
+      if (step === undefined) continue;
+      let group = groups.get(step);
+      if (!group) groups.set(step, (group = []));
+      group.push([key, value]);
     }
-    if (keep && !keep.has(key)) continue;
-    const axis = steps.of(key);
-    const step = axis !== undefined && axes.has(axis) ? axes.get(axis)! : rowStep;
-    if (step === undefined) continue;
-    let group = groups.get(step);
-    if (!group) groups.set(step, (group = []));
-    group.push([key, value]);
-  }
-  for (const [step, group] of groups) {
-    writer.record(step, n);
-    for (const [key, value] of group) writer.set(key, value);
+    for (const [step, group] of groups) {
+      this.writer.record(step, this.n);
+      for (const [key, value] of group) this.writer.set(key, value);
+    }
   }
 }
 
