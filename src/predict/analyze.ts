@@ -19,6 +19,7 @@ import {
   entropyScaleWarning,
   formatLearningWarning,
   lateRegimeWarning,
+  trainerWarnings,
   trainRewardWarning,
 } from './diagnostics.ts';
 import { forecastFromEarlyFit, type EarlyForecast } from './early-fit.ts';
@@ -107,6 +108,7 @@ export function analyzeRun(series: RunSeries, options: AnalyzeOptions = {}, info
     if (w) analysis.warnings.push(w);
   };
   warn(trainRewardWarning(info?.metricKind, info?.metric ?? ''));
+  for (const w of trainerWarnings(info?.trainer)) warn(w);
   try {
     if (readsEntropy && entropyProblem) throw new InputError(entropyProblem);
     if (readsEntropy) warn(entropyScaleWarning(used.entropy));

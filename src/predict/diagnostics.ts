@@ -3,7 +3,7 @@ import { entropyExp } from '../fit/laws/entropy-exp.ts';
 import type { Law } from '../fit/laws/types.ts';
 import type { Estimate, LawFit } from '../fit/types.ts';
 import { predictionBand } from '../fit/uncertainty/prediction-band.ts';
-import type { MetricKind } from '../ingest/types.ts';
+import type { MetricKind, TrainerSettings } from '../ingest/types.ts';
 import { sig as fmt } from '../util/format.ts';
 import { ENTROPY_TYPICAL_MAX } from '../util/tolerances.ts';
 import type { DecayFit } from './entropy-decay.ts';
@@ -184,4 +184,39 @@ export function entropyScaleWarning(entropy: ArrayLike<number>): RunWarning | nu
     code: 'entropy-scale',
     message: `entropy reaches ${fmt(max)} nats: per-token policy entropy is typically below ${ENTROPY_TYPICAL_MAX}; check that the key is a per-token mean, not a sum over a sequence`,
   };
+}
+
+/**
+ * Trainer settings known to change what the logged entropy means, where the log states them:
+ * - verl ≤ 0.4 (the legacy key `actor/entropy_loss`) with `use_dynamic_bsz` logged a wrong entropy,
+ *   averaged over micro-batches of different sizes (fixed in verl PR #1943, June 2025);
+ * - a rollout temperature other than 1: the entropy is that of the tempered distribution, not the policy's;
+ * - aggregation per sequence (`loss_agg_mode: seq-mean-…`) instead of verl's default `token-mean`: the
+ *   law is stated for the token-mean entropy (a per-sequence sum is refused outright, see `entropyError`).
+ * @example trainerWarnings({ temperature: 0.6 })[0].code // => 'trainer-setting'
+ */
+export function trainerWarnings(trainer: TrainerSettings | undefined): RunWarning[] {
+  if (!trainer) return [];
+  const out: RunWarning[] = [];
+  if (trainer.dynamicBatch && trainer.legacyEntropyKey) {
+    out.push({
+      code: 'trainer-setting',
+      message:
+        'verl before 0.5 (entropy logged as actor/entropy_loss) with use_dynamic_bsz=True logged a wrong entropy, averaged over ' +
+        'micro-batches of different sizes (fixed in verl PR #1943, June 2025): this H is not the policy entropy',
+    });
+  }
+  if (trainer.temperature !== undefined && trainer.temperature !== 1) {
+    out.push({
+      code: 'trainer-setting',
+      message: `the rollout temperature is ${fmt(trainer.temperature)}: the logged entropy is of the tempered distribution, not of the policy at temperature 1, so a and b are not comparable with other runs`,
+    });
+  }
+  if (trainer.lossAggMode && trainer.lossAggMode.startsWith('seq-mean')) {
+    out.push({
+      code: 'trainer-setting',
+      message: `entropy aggregated per sequence (loss_agg_mode ${trainer.lossAggMode}), not per token (token-mean): the law is stated for the token-mean entropy`,
+    });
+  }
+  return out;
 }

@@ -40,6 +40,7 @@ export {
   entropyScaleWarning,
   formatLearningWarning,
   lateRegimeWarning,
+  trainerWarnings,
   trainRewardWarning,
 } from './diagnostics.ts';
 

@@ -117,6 +117,27 @@ describe('no silent wrong answers', () => {
     assert.match(JSON.parse(meant.stdout).runs[0].error, /not identifiable: /);
   });
 
+  it('trainer settings that change what the entropy means are warned about, from the config beside the log', async () => {
+    const run = join(dir, 'verl-run');
+    mkdirSync(run);
+    const rng = new Rng(3);
+    const lines = Array.from({ length: 20 }, (_, i) => {
+      const h = 0.05 + 0.5 * Math.exp(-i / 6);
+      return JSON.stringify({ step: 10 * (i + 1), data: { 'actor/entropy_loss': h, 'val-core/gsm8k/acc/mean@1': 0.9 - 0.3 * Math.exp(h) + 0.004 * rng.normal() } });
+    });
+    writeFileSync(join(run, 'log.jsonl'), `${lines.join('\n')}\n`);
+    writeFileSync(
+      join(run, 'config.yaml'),
+      ['actor_rollout_ref:', '  actor:', '    use_dynamic_bsz: true', '    loss_agg_mode: seq-mean-token-mean', '  rollout:', '    temperature: 0.6', ''].join('\n'),
+    );
+    const { text, record } = await both(['fit', join(run, 'log.jsonl')]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /warning: verl before 0\.5 .* use_dynamic_bsz=True logged a wrong entropy/);
+    assert.match(text.stdout, /warning: the rollout temperature is 0\.6/);
+    assert.match(text.stdout, /warning: entropy aggregated per sequence \(loss_agg_mode seq-mean-token-mean\)/);
+    assert.deepEqual(record.warnings.map((w: any) => w.code), ['trainer-setting', 'trainer-setting', 'trainer-setting']);
+  });
+
   it('report --out an existing folder writes report.html inside it', async () => {
     const out = join(dir, 'reports');
     mkdirSync(out);

@@ -133,18 +133,28 @@ async function runFolders(source: string): Promise<string[]> {
  * await metaFromConfigFiles('outputs/qwen-grpo/train.log') // => { model: 'qwen2.5', size: 7e9, algorithm: 'grpo', dataset: 'gsm8k' }
  */
 export async function metaFromConfigFiles(source: string, warnings?: Warnings): Promise<RunMeta> {
-  const meta: RunMeta = {};
-  const configs: Array<Map<string, string>> = [];
+  return metaFromConfig(await configFromFiles(source, warnings));
+}
+
+/**
+ * The flat settings of the config files beside a run (see `CONFIG_FILES`) and, for an MLflow run folder,
+ * its `params/`, merged: a key keeps the value of the first file that has it. A config that cannot be
+ * parsed gives a warning and is skipped.
+ *
+ * @example
+ * (await configFromFiles('outputs/qwen-grpo/train.log')).get('actor_rollout_ref.rollout.temperature') // => '1.0'
+ */
+export async function configFromFiles(source: string, warnings?: Warnings): Promise<Map<string, string>> {
+  const merged = new Map<string, string>();
+  const add = (config: Map<string, string>) => {
+    for (const [k, v] of config) if (!merged.has(k)) merged.set(k, v);
+  };
   for (const dir of await runFolders(source)) {
-    const params = await readMlflowParams(join(dir, 'params'));
-    if (params.size > 0) configs.push(params);
+    add(await readMlflowParams(join(dir, 'params')));
     for (const name of CONFIG_FILES) {
       const config = await readConfig(join(dir, name), warnings);
-      if (config) configs.push(config);
+      if (config) add(config);
     }
   }
-  for (const config of configs) {
-    for (const [field, value] of Object.entries(metaFromConfig(config)) as Array<[keyof RunMeta, never]>) meta[field] ??= value;
-  }
-  return meta;
+  return merged;
 }

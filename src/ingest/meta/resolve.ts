@@ -5,13 +5,13 @@
 import { basename, dirname } from 'node:path';
 import type { Warnings } from '../../util/warnings.ts';
 import type { MetaOrigin, RawRun, RunMeta, TrainerSettings } from '../types.ts';
-import { metaFromConfig, metaFromConfigFiles } from './config.ts';
+import { configFromFiles, metaFromConfig } from './config.ts';
 import { readLogConfig } from './log-config.ts';
 import { metaFromName } from './name.ts';
 import { trainerSettings } from './trainer.ts';
 
 export { metaFromName, parseModelSize, normalizeAlgorithm } from './name.ts';
-export { metaFromConfig, metaFromConfigFiles, flattenConfig, CONFIG_FILES } from './config.ts';
+export { configFromFiles, metaFromConfig, metaFromConfigFiles, flattenConfig, CONFIG_FILES } from './config.ts';
 export { parseManifest, readManifest } from './manifest.ts';
 export { configFromLogText, readLogConfig, printedConfig, commandLineConfig, shellModelConfig } from './log-config.ts';
 export { trainerSettings } from './trainer.ts';
@@ -30,7 +30,7 @@ export interface ResolveMetaOptions {
   /** Read names and config files. Default: true. */
   infer?: boolean;
   /** Config results by folder, shared across the runs of one `ingest`. Default: a new cache. */
-  configCache?: Map<string, Promise<RunMeta>>;
+  configCache?: Map<string, Promise<Map<string, string>>>;
   /** Collects warnings about unreadable configs. Default: none. */
   warnings?: Warnings;
   /** The run as read: its own `config`, and for console logs its text, say what it is. Default: none. */
@@ -78,6 +78,7 @@ export async function resolveRunMeta(id: string, source: string, options: Resolv
   const { meta: flags, manifest, usedManifestKeys, infer = true, configCache = new Map(), warnings, run, entropyKey } = options;
   const layers: Array<[MetaOrigin, RunMeta]> = [];
   const stated = run ? logConfig(run) : new Map<string, string>();
+  let files = new Map<string, string>();
   if (infer) {
     // Each name fills only what the ones before it left open.
     const fromNames: RunMeta = {};
@@ -86,8 +87,9 @@ export async function resolveRunMeta(id: string, source: string, options: Resolv
     }
     layers.push(['name', fromNames]);
     let config = configCache.get(source);
-    if (!config) configCache.set(source, (config = metaFromConfigFiles(source, warnings)));
-    layers.push(['config', await config]);
+    if (!config) configCache.set(source, (config = configFromFiles(source, warnings)));
+    files = await config;
+    layers.push(['config', metaFromConfig(files)]);
     // What the log says about itself is nearer the truth than a file beside it.
     if (stated.size > 0) layers.push(['config', metaFromConfig(stated)]);
   }
@@ -100,7 +102,8 @@ export async function resolveRunMeta(id: string, source: string, options: Resolv
   }
   if (flags) layers.push(['flag', flags]);
   const resolved: ResolvedMeta = { meta: {}, from: {} };
-  const trainer = trainerSettings(stated, entropyKey);
+  // What the log states wins over the files beside it, as for the metadata.
+  const trainer = trainerSettings(new Map([...files, ...stated]), entropyKey);
   if (trainer) resolved.trainer = trainer;
   for (const [origin, layer] of layers) {
     for (const [field, value] of Object.entries(layer) as Array<[keyof RunMeta, string & number]>) {
