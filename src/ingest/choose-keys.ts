@@ -77,8 +77,10 @@ export function runKeys(run: RawRun): Set<string> {
 }
 
 /**
- * True if `key` could be chosen as entropy or R by the default rules of `chooseKeys`: a reader may keep only
- * these (plus the user's keys) and the choice comes out the same, at a fraction of the memory.
+ * True if `key` could be chosen as entropy or R by the default rules of `chooseKeys`, or named as another
+ * entropy key in a run's coverage note (any key with `entropy` in it, such as TRL's `eval_entropy`): a
+ * reader may keep only these (plus the user's keys) and the choice comes out the same, at a fraction of the
+ * memory.
  *
  * @example
  * isCandidateKey('actor/entropy') // => true
@@ -86,6 +88,7 @@ export function runKeys(run: RawRun): Set<string> {
  */
 export function isCandidateKey(key: string): boolean {
   return (
+    /entropy/i.test(key) ||
     entropyKeyFor([key]) === key ||
     parseValCoreKey(key) !== undefined ||
     key.startsWith('val/test_score/') ||

@@ -3,6 +3,7 @@
  * A quoted field may span lines; the record is held until its quote closes (or proves to be a stray one).
  */
 import { inputError } from '../util/errors.ts';
+import type { Warnings } from '../util/warnings.ts';
 import { MAX_RECORD_LINES, detectDelimiter, parseCsvLine } from './csv.ts';
 import { IssueCounter } from './issues.ts';
 import { parseLines, type LineParser } from './line-stream.ts';
@@ -10,8 +11,26 @@ import { parseNumberText } from './numbers.ts';
 import { chooseStepColumn, RUN_COLUMN, RunGroups, type TableOptions } from './table.ts';
 import type { RawRun } from './types.ts';
 
-/** A record: its fields (or `undefined` for a row with a stray quote) and the line it starts on. */
-type Emit = (fields: string[] | undefined, line: number) => void;
+/**
+ * True if a file head is a CSV table: its first non-blank line is a header of at least two delimited,
+ * non-empty names (which keeps prose with a comma out), and the next line, if any, has as many fields.
+ * Binary data (NUL bytes) is not.
+ *
+ * @example
+ * sniffCsv(['step,entropy,acc', '1,0.5,0.2']) // => true
+ */
+export function sniffCsv(lines: readonly string[]): boolean {
+  const first = lines.findIndex((l) => l.trim() !== '');
+  if (first < 0 || lines[first].includes('\0')) return false;
+  const next = lines.slice(first + 1).find((l) => l.trim() !== '');
+  const delimiter = detectDelimiter(lines[first], next);
+  if (delimiter === undefined) return false;
+  const header = parseCsvLine(lines[first], delimiter);
+  return header.ok && header.fields.every((f) => f.trim() !== '');
+}
+
+/** A record: its fields (or `undefined` for a row with a stray quote), the line it starts on and the line it ends on. */
+type Emit = (fields: string[] | undefined, line: number, lastLine: number) => void;
 
 /**
  * Joins lines into CSV records, one line at a time. A quote left open waits for the next lines; when it never
@@ -32,11 +51,11 @@ class RecordJoiner {
     if (this.pending.length === 0) {
       const parsed = parseCsvLine(text, this.delimiter);
       if (parsed.ok) {
-        if (!(parsed.fields.length === 1 && parsed.fields[0].trim() === '')) this.emit(parsed.fields, line);
+        if (!(parsed.fields.length === 1 && parsed.fields[0].trim() === '')) this.emit(parsed.fields, line, line);
       } else if (parsed.reason === 'unterminated quote') {
         this.pending = [[text, line]];
         this.joined = text;
-      } else this.emit(undefined, line);
+      } else this.emit(undefined, line, line);
       return;
     }
     this.pending.push([text, line]);
@@ -52,14 +71,14 @@ class RecordJoiner {
     if (!parsed.ok || (this.fieldCount !== undefined && parsed.fields.length !== this.fieldCount)) return this.stray();
     const first = this.pending[0][1];
     this.pending = [];
-    this.emit(parsed.fields, first);
+    this.emit(parsed.fields, first, line);
   }
 
   /** Reports the open record's first line as a stray quote and reads the lines after it again. */
   private stray(): void {
     const [[, first], ...rest] = this.pending;
     this.pending = [];
-    this.emit(undefined, first);
+    this.emit(undefined, first, first);
     for (const [text, line] of rest) this.push(text, line);
   }
 
@@ -84,6 +103,9 @@ export function csvTableParser(options: TableOptions = {}): LineParser<RawRun[]>
   const nonFinite = new IssueCounter(source, 'non-finite values');
   const numericColumns = new Set<number>();
   const textCells = new Map<number, IssueCounter>();
+  /** The line that ended the file without a newline, and the warning about its cut cell. */
+  let cutAt = -1;
+  let cut: string | undefined;
 
   const header = (fields: string[] | undefined, line: number) => {
     if (!fields) inputError('unterminated quote in the header', { file: source, line });
@@ -95,9 +117,15 @@ export function csvTableParser(options: TableOptions = {}): LineParser<RawRun[]>
     joiner!.fieldCount = columns.length;
   };
 
-  const row = (fields: string[] | undefined, line: number) => {
-    if (!columns) return header(fields, line);
-    if (!fields) return strayQuote.add(line);
+  const row = (all: string[] | undefined, line: number, lastLine: number) => {
+    if (!columns) return header(all, line);
+    if (!all) return strayQuote.add(line);
+    let fields = all;
+    if (lastLine === cutAt && fields.length > 0 && fields[fields.length - 1].trim() !== '') {
+      // The file ends in this row without a newline: its last cell may be cut mid-number (`0.` for 0.25).
+      cut = `${source}:${cutAt}: the last line ends without a newline and may be cut short: its last cell '${fields[fields.length - 1].trim().slice(0, 40)}' dropped`;
+      fields = fields.slice(0, -1);
+    }
     if (fields.length > columns.length) return long.add(line, `${fields.length} fields, header has ${columns.length}`);
     const step = parseNumberText(fields[stepIndex] ?? '');
     if (step === undefined || !Number.isFinite(step)) return badStep.add(line, `'${fields[stepIndex] ?? ''}'`);
@@ -129,22 +157,39 @@ export function csvTableParser(options: TableOptions = {}): LineParser<RawRun[]>
     for (const [text, line] of head) joiner.push(text, line);
   };
 
+  /** Reports the warnings so far to `into`. */
+  const report = (into: Warnings | undefined) => {
+    badStep.report(into, 'skipped');
+    long.report(into, 'skipped');
+    strayQuote.report(into, 'skipped');
+    nonFinite.report(into, 'dropped');
+    // A column with text only (a run name, a timestamp) is not a metric and not worth a warning.
+    for (const [j, counter] of textCells) if (numericColumns.has(j)) counter.report(into, 'ignored');
+    if (cut !== undefined) into?.warn(cut);
+  };
+  const line = (text: string, n: number) => {
+    if (joiner) return joiner.push(text, n);
+    head.push([n === 1 && text.startsWith('\ufeff') ? text.slice(1) : text, n]);
+    if (head.filter(([t]) => t.trim() !== '').length >= 2) start();
+  };
+
   return {
-    line(text, n) {
-      if (joiner) return joiner.push(text, n);
-      head.push([n === 1 && text.startsWith('\ufeff') ? text.slice(1) : text, n]);
-      if (head.filter(([t]) => t.trim() !== '').length >= 2) start();
+    line,
+    cutLine(text, n) {
+      cutAt = n;
+      line(text, n);
+    },
+    peek(into) {
+      // Rows still held (a quoted field open across lines, the lines before the delimiter is known) wait.
+      if (!columns) return [];
+      report(into);
+      return groups.snapshot(into, columns);
     },
     finish() {
       if (!joiner) start();
       joiner!.finish();
       if (!columns) inputError('empty table', { file: source });
-      badStep.report(warnings, 'skipped');
-      long.report(warnings, 'skipped');
-      strayQuote.report(warnings, 'skipped');
-      nonFinite.report(warnings, 'dropped');
-      // A column with text only (a run name, a timestamp) is not a metric and not worth a warning.
-      for (const [j, counter] of textCells) if (numericColumns.has(j)) counter.report(warnings, 'ignored');
+      report(warnings);
       return groups.finish(warnings, columns);
     },
   };

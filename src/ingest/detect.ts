@@ -1,69 +1,87 @@
+/**
+ * Format detection: which reader of the registry (`READERS`) takes a file or directory. Detection is by
+ * content (and, for folders and files whose name the trainer fixes, by names), never by extension.
+ */
+import { open, stat } from 'node:fs/promises';
 import { inputError } from '../util/errors.ts';
-import { detectDelimiter, parseCsvLine } from './csv.ts';
-import { splitLines } from './issues.ts';
-import { parseJsonObjectLine } from './json-line.ts';
+import { io, type FormatReader } from './reader.ts';
+import { claimDirectory, KNOWN_FORMATS, sniffFile } from './registry.ts';
 import type { LogFormat } from './types.ts';
-import { isVerlConsoleMetricLine } from './verl-console.ts';
 
 /**
- * How much of a file `detectFormat` needs. Large enough that the first metric line of a verl console log is
- * in it after the start-up output (model configs, sample generations), which runs to tens of KB.
+ * How much of a file detection reads. Large enough that the first metric line of a verl console log is in
+ * it after the start-up output (model configs, sample generations), which runs to tens of KB.
  */
 export const DETECT_HEAD_BYTES = 1 << 20;
 
-/** The formats `detectFormat` recognises, for its error message. */
-const EXPECTED = 'expected a verl console log, verl JSONL, JSONL or CSV';
-
-/** How many leading lines must be JSON objects for plain JSONL (a console log may open with one JSON dump). */
-const JSONL_PROBE_LINES = 5;
-
-/**
- * `verl-jsonl` if the first line is `{"step": <number>, "data": {...}}`; `jsonl` if the first few complete
- * lines are all JSON objects; otherwise `undefined`.
- */
-function jsonLinesFormat(lines: string[], first: number): LogFormat | undefined {
-  if (!lines[first].trimStart().startsWith('{')) return undefined;
-  const parsed = parseJsonObjectLine(lines[first]);
-  if (!parsed.ok) return undefined;
-  const { step, data } = parsed.value;
-  if (typeof step === 'number' && data !== null && typeof data === 'object' && !Array.isArray(data)) return 'verl-jsonl';
-  // The head's last line may be cut short, so it is not probed.
-  const probe = lines.slice(first + 1, lines.length - 1).filter((l) => l.trim() !== '').slice(0, JSONL_PROBE_LINES - 1);
-  return probe.every((l) => parseJsonObjectLine(l).ok) ? 'jsonl' : undefined;
+/** The first bytes of a file (at most `DETECT_HEAD_BYTES`). */
+export async function readHead(path: string): Promise<Uint8Array> {
+  const handle = await io(path, () => open(path, 'r'));
+  try {
+    const buffer = new Uint8Array(DETECT_HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
-/** Detects the format of a text, or `undefined` (for directory scans, which skip such files). */
-export function sniffFormat(head: string): LogFormat | undefined {
-  const text = head.startsWith('\ufeff') ? head.slice(1) : head;
-  const lines = splitLines(text);
-  const first = lines.findIndex((l) => l.trim() !== '');
-  if (first < 0) return undefined;
-  const json = jsonLinesFormat(lines, first);
-  if (json !== undefined) return json;
-  // The head may end mid-line; the last line is still worth testing since the pattern needs only its start.
-  if (lines.some(isVerlConsoleMetricLine)) return 'verl-console';
-  // Binary files (event files, databases) have NUL bytes early on; a CSV header never does.
-  if (lines[first].includes('\0')) return undefined;
-  const next = lines.slice(first + 1).find((l) => l.trim() !== '');
-  const delimiter = detectDelimiter(lines[first], next);
-  // A header has no empty names; this keeps prose with a comma from passing as a table.
-  if (delimiter === undefined) return undefined;
-  const header = parseCsvLine(lines[first], delimiter);
-  return header.ok && header.fields.every((f) => f.trim() !== '') ? 'csv' : undefined;
+/** True if a head looks like binary data: NUL or other control bytes in a good share of its start. */
+function looksBinary(head: Uint8Array): boolean {
+  const n = Math.min(head.length, 4096);
+  let control = 0;
+  for (let i = 0; i < n; i++) if (head[i] < 9 || (head[i] > 13 && head[i] < 32)) control++;
+  return control > n * 0.1;
+}
+
+/** The reader of a file's head, or an `InputError` naming the file: empty, binary, or no reader takes it. */
+async function fileReader(path: string, head: Uint8Array): Promise<FormatReader> {
+  if (head.length === 0) return inputError('empty file', { file: path });
+  const reader = await sniffFile(path, head);
+  if (reader) return reader;
+  const binary = looksBinary(head);
+  const what = binary ? 'binary data, not a recognised log format' : 'unrecognised log format';
+  return inputError(`${what} (expected ${KNOWN_FORMATS})`, { file: path, offset: binary ? 0 : undefined });
 }
 
 /**
- * Detects a log's format from its content (never its extension): verl JSONL if the first line is a JSON
- * object with a numeric `step` and an object `data`; JSONL if the first lines are JSON objects; a verl console log if
- * any line (after ANSI codes and Ray prefixes) is `step:<N> - <key>:<value>`; CSV if the first line is a
- * header of at least two delimited columns (and the next line, if any, has as many). `head` is the start of the
- * file (`DETECT_HEAD_BYTES` is enough). Throws an `InputError` naming `path` when none fits.
+ * The reader of a path: for a directory, the reader that takes it whole (`claimDirectory`); for a file, the
+ * one its first `DETECT_HEAD_BYTES` say (`sniffFile`). Throws an `InputError` naming the path when it cannot
+ * be read, is empty, or no reader takes it.
  *
  * @example
- * detectFormat('step,entropy,acc\n1,0.5,0.2\n', 'run.log') // => 'csv'
+ * (await readerFor('logs/qwen.log')).format // => 'verl-console'
  */
-export function detectFormat(head: string, path: string): LogFormat {
-  const format = sniffFormat(head);
-  if (format === undefined) inputError(`unrecognised log format (${EXPECTED})`, { file: path });
-  return format;
+export async function readerFor(path: string): Promise<FormatReader> {
+  if ((await io(path, () => stat(path))).isDirectory()) {
+    return (await claimDirectory(path)) ?? inputError(`not a run directory (expected ${KNOWN_FORMATS})`, { file: path });
+  }
+  return fileReader(path, await readHead(path));
+}
+
+/**
+ * The format of a log, by the registry of readers (every format they read): from `head`, the start of a
+ * file (its first `DETECT_HEAD_BYTES` as bytes or text), or, without it, from the path itself (a file's head
+ * is read; a directory is a TensorBoard run, an MLflow store or a TRL output folder). Throws an `InputError`
+ * naming `path` when no reader takes it.
+ *
+ * @example
+ * await detectFormat('step,entropy,acc\n1,0.5,0.2\n', 'run.log') // => 'csv'
+ * await detectFormat(undefined, 'mlruns') // => 'mlflow'
+ */
+export async function detectFormat(head: string | Uint8Array | undefined, path: string): Promise<LogFormat> {
+  if (head === undefined) return (await readerFor(path)).format;
+  const bytes = typeof head === 'string' ? new TextEncoder().encode(head) : head;
+  return (await fileReader(path, bytes)).format;
+}
+
+/**
+ * The format of a file's head, or `undefined` when no reader takes it (`detectFormat` without the error).
+ *
+ * @example
+ * await sniffFormat('{"step": 3, "data": {"actor/entropy": 0.5}}\n') // => 'verl-jsonl'
+ */
+export async function sniffFormat(head: string | Uint8Array, path = ''): Promise<LogFormat | undefined> {
+  const bytes = typeof head === 'string' ? new TextEncoder().encode(head) : head;
+  return (await sniffFile(path, bytes))?.format;
 }

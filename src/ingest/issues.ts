@@ -8,21 +8,27 @@ export class IssueCounter {
   private count = 0;
   private firstLine = 0;
   private firstDetail = '';
+  private firstSource: string;
 
   /**
-   * @param source the file the problem is in, named in the warning
+   * @param source the file the problem is in, named in the warning (see `source` for runs read from several)
    * @param what a plural noun phrase, e.g. `malformed metric lines`
+   * @param where how a location reads in the warning; default `line N` (binary files say `byte offset N`)
    */
   constructor(
-    private readonly source: string,
+    public source: string,
     private readonly what: string,
-  ) {}
+    private readonly where: (at: number) => string = (line) => `line ${line}`,
+  ) {
+    this.firstSource = source;
+  }
 
-  /** Records one occurrence at a 1-based line, with a short detail for the first one. */
+  /** Records one occurrence at a 1-based line (or other location), with a short detail for the first one. */
   add(line: number, detail = ''): void {
     if (this.count === 0) {
       this.firstLine = line;
       this.firstDetail = detail;
+      this.firstSource = this.source;
     }
     this.count++;
   }
@@ -38,24 +44,15 @@ export class IssueCounter {
     return this.count;
   }
 
-  /** Emits the warning (nothing when there was no problem). */
+  /**
+   * Emits the warning (nothing when there was no problem), naming the file of the first occurrence. It can be
+   * called again (a run reported while it is still being read); the counts go on.
+   */
   report(warnings: Warnings | undefined, consequence: string): void {
     if (this.count === 0 || !warnings) return;
     const detail = this.firstDetail ? ` (${this.firstDetail})` : '';
-    warnings.warn(
-      `${this.source}: ${this.count} ${this.what} ${consequence}; first at line ${this.firstLine}${detail}`,
-    );
+    warnings.warn(`${this.firstSource}: ${this.count} ${this.what} ${consequence}; first at ${this.where(this.firstLine)}${detail}`);
   }
-}
-
-/** Sets `key` at `step`, creating the step's map on first use; a later value replaces an earlier one. */
-export function setMetric(steps: Map<number, Map<string, number>>, step: number, key: string, value: number): void {
-  let m = steps.get(step);
-  if (!m) {
-    m = new Map();
-    steps.set(step, m);
-  }
-  m.set(key, value);
 }
 
 /** Splits text into lines, dropping the `\r` of CRLF endings. */

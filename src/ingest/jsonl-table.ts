@@ -7,6 +7,23 @@ import { parseLines, type LineParser } from './line-stream.ts';
 import { chooseStepColumn, DEFAULT_STEP_KEYS, RUN_COLUMN, RunGroups, type TableOptions } from './table.ts';
 import type { RawRun } from './types.ts';
 
+/** How many leading lines must be JSON objects for plain JSONL (a console log may open with one JSON dump). */
+const JSONL_PROBE_LINES = 5;
+
+/**
+ * True if a file head is plain JSONL: its first few non-blank lines (`JSONL_PROBE_LINES`) are JSON objects.
+ * The head's last line may be cut short by the head's end, so it is not probed.
+ *
+ * @example
+ * sniffJsonl(['{"a": 1}', '{"a": 2}', '{"a": 3']) // => true
+ */
+export function sniffJsonl(lines: readonly string[]): boolean {
+  const first = lines.findIndex((l) => l.trim() !== '');
+  if (first < 0 || !lines[first].trimStart().startsWith('{') || !parseJsonObjectLine(lines[first]).ok) return false;
+  const probe = lines.slice(first + 1, lines.length - 1).filter((l) => l.trim() !== '').slice(0, JSONL_PROBE_LINES - 1);
+  return probe.every((l) => parseJsonObjectLine(l).ok);
+}
+
 /** The runs of a file as they would be with one step key, and the rows that key was missing from. */
 interface Candidate {
   groups: RunGroups;
@@ -112,6 +129,14 @@ export function jsonlTableParser(options: TableOptions = {}): LineParser<RawRun[
     lines(bytes, firstLine) {
       scanned ??= new ScannedRows(wanted, wants, metrics, missing, addRow, line);
       return scanned.read(bytes, firstLine);
+    },
+    peek(into) {
+      if (rows === 0) return [];
+      const { groups, noStep } = byStepKey.get(chooseStepColumn(wanted.keys(), options.step, source))!;
+      bad.report(into, 'skipped');
+      noStep.report(into, 'skipped');
+      missing.report(into, 'dropped');
+      return groups.snapshot(into, wanted.keys());
     },
     finish() {
       if (rows === 0) inputError('no JSON object lines', { file: source });

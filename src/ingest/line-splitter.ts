@@ -82,6 +82,12 @@ export class LineFeeder {
       this.parser.line(line.endsWith('\r') ? line.slice(0, -1) : line, ++this.lineNumber);
     }
   }
+  /** Feeds the last line of a text or file that ends without a newline: to `cutLine`, where the parser has it. */
+  feedLast(line: string): void {
+    const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (this.parser.cutLine) this.parser.cutLine(text, ++this.lineNumber);
+    else this.parser.line(text, ++this.lineNumber);
+  }
 }
 
 /**
@@ -189,12 +195,22 @@ export class LineSplitter {
     this.overlong.add(++this.feeder.lineNumber);
   }
 
+  /** Ends the input: the unfinished last line (one without a newline, which may be cut short) is fed too. */
   end(warnings: Warnings | undefined): void {
     if (this.utf16) {
       const tail = this.utf16Rest + this.utf16.decode();
-      if (tail !== '') this.feeder.feed([tail]);
+      if (tail !== '') this.feeder.feedLast(tail);
     } else if (this.skipping) this.skipLine();
-    else if (this.pendingBytes > 0) this.feedBytes(Buffer.concat(this.pending));
+    else if (this.pendingBytes > 0) {
+      const tail = Buffer.concat(this.pending);
+      if (this.feeder.parser.cutLine) this.feeder.feedLast(decodeLine(tail));
+      else this.feedBytes(tail);
+    }
+    this.report(warnings);
+  }
+
+  /** Reports the lines skipped for their length so far (at the end, or for a run handed over while it grows). */
+  report(warnings: Warnings | undefined): void {
     this.overlong.report(warnings, 'skipped');
   }
 }

@@ -16,6 +16,18 @@ export interface LineParser<T> {
   line(text: string, lineNumber: number): void;
   finish(): T;
   /**
+   * The file's last line when it ends without a newline: it may have been cut short (a run killed mid-write,
+   * a copy of a live log), so a parser whose records can still parse when cut (a verl console line cut
+   * mid-number, a CSV row) drops what may be cut, with a warning. Parsers without it get the line as any other.
+   */
+  cutLine?(text: string, lineNumber: number): void;
+  /**
+   * The result so far, without ending the parse (more lines may follow): what a follower of a growing log
+   * hands over. Its warnings go to `warnings` (not to the parser's own collector), so each call can report
+   * the counts so far afresh. An input without records yet gives an empty result rather than an error.
+   */
+  peek?(warnings: Warnings | undefined): T;
+  /**
    * A speed hint: lines of a stream that do not contain this (ASCII) text may be skipped without being
    * decoded (they are still counted). Only for parsers that ignore such lines anyway.
    */
@@ -106,12 +118,18 @@ export async function readLineFile<T>(path: string, parser: LineParser<T>, optio
 }
 
 /**
- * Feeds every line of a text to `parser` (the in-memory twin of `readLineStream`).
+ * Feeds every line of a text to `parser` (the in-memory twin of `readLineStream`); a last line without a
+ * newline goes to the parser's `cutLine`, as at the end of a file.
  *
  * @example
  * parseLines('a\nb', { n: 0, line() { this.n++; }, finish() { return this.n; } }) // => 2
  */
 export function parseLines<T>(text: string, parser: LineParser<T>): T {
-  new LineFeeder(parser).feed(text.split('\n'));
+  const lines = text.split('\n');
+  // A text that does not end with a newline ends with a line that may be cut, as a file would.
+  const last = lines.pop()!;
+  const feeder = new LineFeeder(parser);
+  feeder.feed(lines);
+  if (last !== '') feeder.feedLast(last);
   return parser.finish();
 }

@@ -1,14 +1,13 @@
-import { open, stat } from 'node:fs/promises';
 import { table } from 'arquero';
 import { InputError, inputError, usageError } from '../util/errors.ts';
 import { Warnings } from '../util/warnings.ts';
 import { chooseKeys } from './choose-keys.ts';
-import { DETECT_HEAD_BYTES } from './detect.ts';
+import { coverageOf } from './coverage.ts';
+import { readerFor } from './detect.ts';
 import { expandInput, type InputEntry } from './inputs.ts';
 import { joinRuns, type LoadedRun } from './join.ts';
 import { startProgress } from './progress.ts';
-import { io } from './reader.ts';
-import { claimDirectory, KNOWN_FORMATS, sniffFile, type LineLoadOptions } from './registry.ts';
+import type { LineLoadOptions } from './registry.ts';
 import { toSeries } from './series.ts';
 import { resolveRunMeta, type ResolveMetaOptions } from './meta/resolve.ts';
 import { KeyFilter } from './step-writer.ts';
@@ -31,52 +30,20 @@ export interface LoadLogOptions {
   warnings: Warnings;
 }
 
-/** The first bytes of a file (at most `DETECT_HEAD_BYTES`), for format detection. */
-async function readHead(path: string): Promise<Uint8Array> {
-  const handle = await io(path, () => open(path, 'r'));
-  try {
-    const buffer = new Uint8Array(DETECT_HEAD_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** True if a head looks like binary data: NUL or other control bytes in a good share of its start. */
-function looksBinary(head: Uint8Array): boolean {
-  const n = Math.min(head.length, 4096);
-  let control = 0;
-  for (let i = 0; i < n; i++) if (head[i] < 9 || (head[i] > 13 && head[i] < 32)) control++;
-  return control > n * 0.1;
-}
-
 /**
  * Reads one log file or run directory into its runs (one, or several for a table with a `run` column, a W&B
  * export or an MLflow store), detecting the format from the content (and, for directories and fixed file
- * names, from the names). Line formats are streamed. Throws an `InputError` naming the file when it cannot be
- * read, is empty, is not a recognised format, or its reader rejects it.
+ * names, from the names; see `readerFor`). Line formats are streamed. Throws an `InputError` naming the file
+ * when it cannot be read, is empty, is not a recognised format, or its reader rejects it.
  *
  * @example
  * await loadLog('logs/qwen.log', { warnings: new Warnings() }) // => [{ id: 'qwen', format: 'verl-console', … }]
  */
 export async function loadLog(path: string, options: LoadLogOptions, entry?: InputEntry): Promise<RawRun[]> {
-  const { id, warnings } = options;
-  const info = await io(path, () => stat(path));
-  if (info.isDirectory()) {
-    const reader = entry?.reader ?? (await claimDirectory(path));
-    if (!reader) return inputError(`not a run directory (expected ${KNOWN_FORMATS})`, { file: path });
-    return reader.load(path, { id, warnings });
-  }
-  const head = await readHead(path);
-  if (head.length === 0) return inputError('empty file', { file: path });
-  const reader = await sniffFile(path, head);
-  if (!reader) {
-    const what = looksBinary(head) ? 'binary data, not a recognised log format' : 'unrecognised log format';
-    return inputError(`${what} (expected ${KNOWN_FORMATS})`, { file: path, offset: looksBinary(head) ? 0 : undefined });
-  }
-  const lineOptions: LineLoadOptions = { id, step: options.step, keep: options.keep, onBytes: options.onBytes, warnings };
-  return reader.load(path, lineOptions);
+  const reader = entry?.reader ?? (await readerFor(path));
+  const { id, step, keep, onBytes, warnings } = options;
+  const readerOptions: LineLoadOptions = { id, step, keep, onBytes, warnings };
+  return reader.load(path, readerOptions);
 }
 
 /** Gives each run a unique id: a repeat gets `-2`, `-3`, … with a warning. */
@@ -107,7 +74,19 @@ function uniqueId(id: string, taken: Set<string>, source: string, warnings: Warn
  * data.runs.map((r) => `${r.id}: ${r.points} points of ${r.metric}`) // => ['qwen: 43 points of val/test_score/openai/gsm8k']
  */
 export async function ingest(paths: string[], options: IngestOptions = {}): Promise<Dataset> {
-  const { step, entropy, metric, runIds, join, warnings = new Warnings(), onProgress, meta, manifest, inferMeta = true } = options;
+  // This read's warnings are its own (the dataset returns them) and also go to the caller's collector, if any,
+  // even when the read fails half way.
+  const warnings = new Warnings();
+  try {
+    return await read(paths, options, warnings);
+  } finally {
+    options.warnings?.merge(warnings);
+  }
+}
+
+/** The body of `ingest`, with its own warnings collector. */
+async function read(paths: string[], options: IngestOptions, warnings: Warnings): Promise<Dataset> {
+  const { step, entropy, metric, runIds, join, onProgress, meta, manifest, inferMeta = true } = options;
   if (paths.length === 0) usageError('no input logs given');
   if (runIds !== undefined && runIds.length !== paths.length && !(join && runIds.length === 1)) {
     usageError(`invalid runIds: ${runIds.length} ids for ${paths.length} inputs (expected one per input${join ? ', or one for the joined run' : ''})`);
@@ -159,17 +138,19 @@ export async function ingest(paths: string[], options: IngestOptions = {}): Prom
       warnings.warn(`${raw.source}: run '${id}' has no step with both ${choice.entropyKey} and ${choice.metric}; left out`);
       continue;
     }
+    const { coverage, notes } = coverageOf(raw, choice);
+    for (const note of notes) warnings.warn(`${raw.source}: run '${id}': ${note}`);
     const resolved = await resolveRunMeta(id, raw.source, { ...metaOptions, run: raw, entropyKey: choice.entropyKey }, raw.id);
     const metaFrom = Object.keys(resolved.from).length > 0 ? { metaFrom: resolved.from } : {};
     const extra = { ...(raw.sources ? { sources: raw.sources } : {}), ...(resolved.trainer ? { trainer: resolved.trainer } : {}) };
-    runs.push({ id, source: raw.source, format: raw.format, ...choice, points: s.step.length, ...resolved.meta, ...metaFrom, ...extra });
+    runs.push({ id, source: raw.source, format: raw.format, ...choice, points: s.step.length, coverage, notes, ...resolved.meta, ...metaFrom, ...extra });
     series.push(s);
   }
   progress?.end();
   const unused = [...(manifest?.keys() ?? [])].filter((k) => !metaOptions.usedManifestKeys!.has(k));
   if (unused.length > 0) warnings.warn(`manifest: ${unused.length} entries match no run (${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', …' : ''})`);
   if (runs.length === 0) inputError(`no run with points in ${paths.join(', ')}`);
-  return { runs, series, ...buildTables(runs, series) };
+  return { runs, series, ...buildTables(runs, series), warnings: warnings.list() };
 }
 
 /** The Arquero tables of a dataset: `points` (run, step, entropy, metric) and `runTable` (one row per run). */

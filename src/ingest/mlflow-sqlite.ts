@@ -157,6 +157,7 @@ function readRuns(db: SqliteDatabase, path: string, options: MlflowDatabaseOptio
 /** The MLflow SQLite reader: a SQLite file with MLflow's `metrics` and `runs` tables. */
 export const mlflowSqliteReader: FormatReader = {
   format: 'mlflow-sqlite',
+  label: 'an MLflow SQLite store',
   sniff: ({ path, isDirectory, head }) => !isDirectory && isSqliteHead(head) && hasTables(sqliteTables(path), SCHEMA),
   load: async (path, options) => {
     const { keep } = options as { keep?: KeyFilter };

@@ -7,9 +7,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { inputError } from '../util/errors.ts';
 import type { Warnings } from '../util/warnings.ts';
-import { IssueCounter, setMetric, splitLines } from './issues.ts';
+import { IssueCounter, splitLines } from './issues.ts';
 import { parseNumberText } from './numbers.ts';
-import { emptyRun, io, nameFromPath, type FormatReader } from './reader.ts';
+import { io, type FormatReader } from './reader.ts';
+import { runIdFromPath } from './run-id.ts';
+import { StepWriter, type KeyFilter } from './step-writer.ts';
 import type { RawRun } from './types.ts';
 
 /** One line of a metric file, parsed. */
@@ -65,31 +67,61 @@ async function runNameOf(dir: string): Promise<string | undefined> {
   return name || undefined;
 }
 
+/** One logged value of a metric file, with what orders it among the run's values. */
+interface MetricRecord {
+  timestamp: number;
+  step: number;
+  key: string;
+  value: number;
+  file: number;
+  line: number;
+}
+
 /**
  * Reads one run folder (the one holding `metrics/`) into a run named by its `mlflow.runName` tag (or the
- * `run_name` of its `meta.yaml`), else by the folder's name. Bad lines are skipped and non-finite values dropped, each counted in one warning per
- * metric file.
+ * `run_name` of its `meta.yaml`), else by the folder's name. The values of all metric files go to the run's
+ * `StepWriter` in the order they were logged (by timestamp, then step), so a resumed run that logs steps
+ * again is reported as in every other format. Bad lines are skipped and non-finite values dropped, each
+ * counted in one warning per metric file; a last line without its newline (the file store ends each line
+ * with one) may be cut short and is skipped with a warning.
  *
  * @example
  * (await readMlflowRun('mlruns/0/4f1c')).id // => 'grpo-qwen-7b'
  */
-export async function readMlflowRun(dir: string, warnings?: Warnings): Promise<RawRun> {
-  const run = emptyRun((await runNameOf(dir)) ?? nameFromPath(dir), dir, 'mlflow');
-  for (const [key, file] of await metricFiles(join(dir, 'metrics'))) {
+export async function readMlflowRun(dir: string, warnings?: Warnings, keep?: KeyFilter): Promise<RawRun> {
+  const files = await metricFiles(join(dir, 'metrics'));
+  const records: MetricRecord[] = [];
+  for (let f = 0; f < files.length; f++) {
+    const [key, file] = files[f];
     const bad = new IssueCounter(file, 'unreadable lines');
     const nonFinite = new IssueCounter(file, 'non-finite values');
-    const lines = splitLines(await io(file, () => readFile(file, 'utf8')));
+    const text = await io(file, () => readFile(file, 'utf8'));
+    const lines = splitLines(text);
+    // The file store writes `…\n` per value: a last line without it may be cut (`… 0.5 1` of `… 0.5 12`).
+    const cut = lines.length > 0 && lines[lines.length - 1].trim() !== '' ? lines.length - 1 : -1;
     for (let i = 0; i < lines.length; i++) {
       if (lines[i].trim() === '') continue;
+      if (i === cut) {
+        warnings?.warn(`${file}:${i + 1}: the last line ends without a newline and may be cut short: skipped`);
+        continue;
+      }
       const parsed = parseMlflowMetricLine(lines[i]);
       if (!parsed.ok) bad.add(i + 1, parsed.reason);
       else if (!Number.isFinite(parsed.value)) nonFinite.add(i + 1);
-      else setMetric(run.steps, parsed.step, key, parsed.value);
+      else records.push({ timestamp: Number(lines[i].trim().split(/\s+/, 1)[0]), step: parsed.step, key, value: parsed.value, file: f, line: i + 1 });
     }
     bad.report(warnings, 'skipped');
     nonFinite.report(warnings, 'dropped');
   }
-  return run;
+  records.sort((a, b) => a.timestamp - b.timestamp || a.step - b.step || a.file - b.file || a.line - b.line);
+  const writer = new StepWriter(dir, keep);
+  for (const r of records) {
+    writer.from(files[r.file][1]);
+    writer.record(r.step, r.line);
+    writer.set(r.key, r.value);
+  }
+  writer.report(warnings);
+  return writer.run((await runNameOf(dir)) ?? runIdFromPath(dir), dir, 'mlflow');
 }
 
 /** True if `dir` is a run folder (has `metrics/`). */
@@ -132,6 +164,8 @@ export interface MlflowOptions {
   id?: string;
   /** Collects warnings. Default: none. */
   warnings?: Warnings;
+  /** Keeps only the keys it has (see `KeyFilter`). Default: every key. */
+  keep?: KeyFilter;
 }
 
 /**
@@ -143,13 +177,13 @@ export interface MlflowOptions {
  * (await loadMlflow('mlruns')).map((r) => r.id) // => ['grpo-qwen-7b', 'ppo-qwen-7b']
  */
 export async function loadMlflow(path: string, options: MlflowOptions = {}): Promise<RawRun[]> {
-  const { id, warnings } = options;
+  const { id, warnings, keep } = options;
   const dirs = await runDirs(path);
   const runs: RawRun[] = [];
   let deleted = 0;
   for (const dir of dirs) {
     if (await isDeleted(dir)) deleted++;
-    else runs.push(await readMlflowRun(dir, warnings));
+    else runs.push(await readMlflowRun(dir, warnings, keep));
   }
   if (dirs.length === 0) inputError('no MLflow run folders (with metrics/) found', { file: path });
   if (deleted > 0) warnings?.warn(`${path}: ${deleted} deleted MLflow runs skipped`);
@@ -171,5 +205,6 @@ export const mlflowReader: FormatReader = {
       return false;
     }
   },
-  load: (path, { id, warnings }) => loadMlflow(path, { id, warnings }),
+  label: 'an MLflow mlruns/ folder',
+  load: (path, { id, warnings, keep }) => loadMlflow(path, { id, warnings, keep }),
 };

@@ -17,6 +17,7 @@ const LINE_START = /^\{"step": -?\d+(?:\.\d+)?, "time": \d/;
 /** The prime-rl reader: JSONL whose first line starts `{"step": N, "time": T`. Runs are named by their folder. */
 export const primeRlReader: FormatReader = {
   format: 'prime-rl',
+  label: 'a prime-rl metrics.jsonl',
   sniff: ({ isDirectory, head }) => !isDirectory && LINE_START.test(headText(head).trimStart()),
   load: async (path, options) => {
     const { keep, onBytes } = options as { keep?: KeyFilter; onBytes?: (bytes: number) => void };

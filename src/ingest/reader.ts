@@ -1,6 +1,10 @@
-import { basename, dirname, extname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { inputError } from '../util/errors.ts';
 import type { Warnings } from '../util/warnings.ts';
+import type { LineParser } from './line-stream.ts';
+import type { KeyFilter } from './step-writer.ts';
+import { splitLines } from './issues.ts';
+import { runIdFromPath } from './run-id.ts';
 import type { LogFormat, RawRun } from './types.ts';
 
 /** What a reader sees when asked whether an input is its format. */
@@ -18,6 +22,11 @@ export interface ReaderLoadOptions {
   id?: string;
   /** Collects warnings (bad records, dropped values), one line per kind of problem with its count. */
   warnings: Warnings;
+  /**
+   * Keeps only the keys it has (`ingest` passes the keys its key choice can use): a reader's `StepWriter`
+   * stores no others, so a large log costs little memory. Default: every key.
+   */
+  keep?: KeyFilter;
 }
 
 /**
@@ -26,10 +35,31 @@ export interface ReaderLoadOptions {
  */
 export interface FormatReader {
   format: LogFormat;
+  /** What the format is called in messages (`a verl console log`); default: `format`. */
+  label?: string;
   /** true if this content/dir is this format; `head` = first 64 KiB of a file (empty for a directory), `path` for names */
   sniff(input: SniffInput): boolean | Promise<boolean>;
   /** read the file or run directory into runs; bad records → warnings with counts, unusable → InputError naming file+line/offset */
   load(path: string, options: ReaderLoadOptions): Promise<RawRun[]>;
+  /**
+   * For a format read line by line: the parser `load` streams the file through. A follower of a live log
+   * (`follow`) feeds it the lines as they come and takes the run so far from its `peek`.
+   */
+  lineParser?(options: LineParserOptions): LineParser<RawRun | RawRun[]>;
+}
+
+/** What a reader's `lineParser` is made with. */
+export interface LineParserOptions {
+  /** Run id (for a table with a `run` column, of the rows without one). */
+  id: string;
+  /** The path, named in warnings and errors. */
+  source: string;
+  /** The step column of plain CSV/JSONL. Default: the first of `DEFAULT_STEP_KEYS`. */
+  step?: string;
+  /** Keeps only the keys it has. Default: every key. */
+  keep?: KeyFilter;
+  /** Collects the warnings `finish` reports. */
+  warnings?: Warnings;
 }
 
 /** How much of a file `sniff` is given. */
@@ -47,18 +77,19 @@ export function headText(head: Uint8Array): string {
   return text.startsWith('\ufeff') ? text.slice(1) : text;
 }
 
+const linesOfHead = new WeakMap<Uint8Array, string[]>();
+
 /**
- * A run name from a path: the file name without its extension, or a directory's own name.
+ * A file head's lines (`headText`, split, CRs of CRLF endings dropped), made once per head however many
+ * readers ask: detection asks each reader in turn. The last line may be cut short by the head's end.
  *
  * @example
- * nameFromPath('logs/run-7.csv') // => 'run-7'
- * nameFromPath('mlruns/0/abc/') // => 'abc'
+ * headLines(new TextEncoder().encode('a\r\nb')) // => ['a', 'b']
  */
-export function nameFromPath(path: string): string {
-  const trimmed = path.replace(/[\\/]+$/, '');
-  const base = basename(trimmed);
-  const ext = extname(base);
-  return ext && ext !== base ? base.slice(0, -ext.length) : base || trimmed;
+export function headLines(head: Uint8Array): string[] {
+  let lines = linesOfHead.get(head);
+  if (!lines) linesOfHead.set(head, (lines = splitLines(headText(head))));
+  return lines;
 }
 
 /**
@@ -72,12 +103,7 @@ export function nameFromFolder(path: string): string {
   let dir = dirname(path);
   if (/^checkpoint-\d+$/.test(basename(dir))) dir = dirname(dir);
   const name = basename(dir);
-  return name === '' || name === '.' || name === '/' ? nameFromPath(path) : name;
-}
-
-/** A new, empty run. */
-export function emptyRun(id: string, source: string, format: LogFormat): RawRun {
-  return { id, source, format, steps: new Map() };
+  return name === '' || name === '.' || name === '/' ? runIdFromPath(path) : name;
 }
 
 /**

@@ -2,21 +2,20 @@
  * Every log format in one place: the readers, in the order they are asked whether an input is theirs, and
  * the two questions detection asks: which reader takes this file, and is this directory one run (or one
  * store of runs) to hand to a reader whole. The order matters where formats overlap: a W&B export is also a
- * CSV, W&B history also JSONL, so the specific reader is asked before the generic one.
+ * CSV, W&B history also JSONL, so the specific reader is asked before the generic one. Nothing else lists
+ * the formats: messages (`KNOWN_FORMATS`), `detectFormat` and `follow` all ask this registry.
  */
 import { readdir } from 'node:fs/promises';
-import type { Warnings } from '../util/warnings.ts';
-import { csvTableParser } from './csv-table.ts';
-import { sniffFormat } from './detect.ts';
-import { jsonlTableParser } from './jsonl-table.ts';
-import { readLineFile, utf16Encoding, type LineParser } from './line-stream.ts';
+import { csvTableParser, sniffCsv } from './csv-table.ts';
 import { FORMAT_READERS } from './format-readers.ts';
-import { headText, io, type FormatReader, type ReaderLoadOptions, type SniffInput } from './reader.ts';
+import { jsonlTableParser, sniffJsonl } from './jsonl-table.ts';
+import { readLineFile, utf16Encoding, type LineParser } from './line-stream.ts';
+import { headLines, io, type FormatReader, type LineParserOptions, type ReaderLoadOptions, type SniffInput } from './reader.ts';
+import { runIdFromPath } from './run-id.ts';
 import type { KeyFilter } from './step-writer.ts';
 import type { LogFormat, RawRun } from './types.ts';
-import { verlConsoleParser } from './verl-console.ts';
-import { verlJsonlParser } from './verl-jsonl.ts';
-import { runIdFromPath } from './run-id.ts';
+import { sniffVerlConsole, verlConsoleParser } from './verl-console.ts';
+import { sniffVerlJsonl, verlJsonlParser } from './verl-jsonl.ts';
 
 /** What the line readers take besides `ReaderLoadOptions`; other readers ignore these. */
 export interface LineLoadOptions extends ReaderLoadOptions {
@@ -28,30 +27,40 @@ export interface LineLoadOptions extends ReaderLoadOptions {
   onBytes?: (bytes: number) => void;
 }
 
-/** The text formats whose files are streamed line by line, with their parsers. */
-const LINE_PARSERS: Partial<Record<LogFormat, (o: { id: string; source: string; step?: string; keep?: KeyFilter; warnings: Warnings }) => LineParser<RawRun | RawRun[]>>> = {
-  'verl-console': verlConsoleParser,
-  'verl-jsonl': verlJsonlParser,
-  jsonl: jsonlTableParser,
-  csv: csvTableParser,
-};
-
-/** A line-oriented reader as a `FormatReader`: detected by `sniffFormat`, read by streaming the file. */
-function lineReader(format: LogFormat): FormatReader {
-  const parser = LINE_PARSERS[format]!;
+/**
+ * A reader of a format read line by line: detected from the lines of a file's head, read by streaming the
+ * file through its parser (`lineParser`, which a follower of a live log also uses).
+ */
+function lineReader(
+  format: LogFormat,
+  label: string,
+  sniff: (lines: readonly string[]) => boolean,
+  parser: (options: LineParserOptions) => LineParser<RawRun | RawRun[]>,
+): FormatReader {
   return {
     format,
-    sniff: ({ isDirectory, head }) => !isDirectory && sniffFormat(headText(head)) === format,
+    label,
+    sniff: ({ isDirectory, head }) => !isDirectory && sniff(headLines(head)),
     async load(path, options: LineLoadOptions) {
       const { id = runIdFromPath(path), step, keep, onBytes, warnings } = options;
       const result = await io(path, () => readLineFile(path, parser({ id, source: path, step, keep, warnings }), { onBytes, warnings }));
       return Array.isArray(result) ? result : [result];
     },
+    lineParser: parser,
   };
 }
 
-/** The readers that stream their files line by line (and so take `LineLoadOptions`). */
-export const LINE_READERS: readonly FormatReader[] = (['verl-jsonl', 'verl-console', 'jsonl', 'csv'] as const).map(lineReader);
+/**
+ * verl's logs and the generic tables, read line by line, in the order detection asks them: a JSON first line
+ * is verl JSONL or JSONL (so a console log that opens with a few JSON lines is JSONL, as its head says), then
+ * any verl metric line makes a console log, and a header line a CSV.
+ */
+export const LINE_READERS: readonly FormatReader[] = [
+  lineReader('verl-jsonl', "verl's JSONL file log", sniffVerlJsonl, verlJsonlParser),
+  lineReader('jsonl', 'JSONL', sniffJsonl, jsonlTableParser),
+  lineReader('verl-console', 'a verl console log', sniffVerlConsole, verlConsoleParser),
+  lineReader('csv', 'CSV', sniffCsv, csvTableParser),
+];
 
 /**
  * Every reader, in the order `sniffFile` asks them: the trainer formats (`FORMAT_READERS`: binary, folder and
@@ -62,17 +71,25 @@ export const READERS: readonly FormatReader[] = [...FORMAT_READERS, ...LINE_READ
 /** The readers asked whether a directory is a run (or a store of runs) to be read whole: those that read folders. */
 export const DIRECTORY_READERS: readonly FormatReader[] = FORMAT_READERS;
 
-/** For messages: what the readers understand. */
-export const KNOWN_FORMATS =
-  'a verl console log or JSONL, CSV, JSONL, a TensorBoard event file or run folder, an MLflow mlruns/ folder or SQLite store, ' +
-  'a TRL trainer_state.json or output folder, a W&B export, history or run file, an OpenRLHF or ROLL console log, ' +
-  'a prime-rl metrics.jsonl, a Trackio database';
+/** For messages: what the readers understand, from their labels. */
+export const KNOWN_FORMATS = READERS.map((r) => r.label ?? r.format).join(', ');
+
+/**
+ * The reader of a format.
+ *
+ * @example
+ * readerOf('csv').lineParser !== undefined // => true
+ */
+export function readerOf(format: LogFormat): FormatReader | undefined {
+  return READERS.find((r) => r.format === format);
+}
 
 const EVENT_FILE = /(^|\.)tfevents\./;
 
 /**
  * The reader of a file, from its first bytes (`DETECT_HEAD_BYTES` of them) and its name; `undefined` when no
- * reader takes it. A UTF-16 file (byte-order mark) is decoded for the line readers, the only ones that read it.
+ * reader takes it. A UTF-16 file (byte-order mark) is decoded for the readers that read line by line, the
+ * only ones that decode it.
  *
  * @example
  * await sniffFile('logs/train.log', head) // => { format: 'verl-console', … }
@@ -80,10 +97,10 @@ const EVENT_FILE = /(^|\.)tfevents\./;
 export async function sniffFile(path: string, head: Uint8Array): Promise<FormatReader | undefined> {
   const utf16 = utf16Encoding(head);
   if (utf16) {
-    // Such a file can only be one of the line formats, which decode it; the others read UTF-8.
     const text = new TextDecoder(utf16).decode(head);
     const input: SniffInput = { path, isDirectory: false, head: new TextEncoder().encode(text) };
-    return LINE_READERS.find((r) => r.sniff(input));
+    for (const reader of READERS) if (reader.lineParser && (await reader.sniff(input))) return reader;
+    return undefined;
   }
   const input: SniffInput = { path, isDirectory: false, head };
   for (const reader of READERS) if (await reader.sniff(input)) return reader;

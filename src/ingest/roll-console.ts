@@ -82,6 +82,7 @@ export function parseRollConsole(text: string, options: RollConsoleOptions = {})
 /** The ROLL console reader: a text with a `metrics_tag: {"step": …` line in its head. */
 export const rollConsoleReader: FormatReader = {
   format: 'roll-console',
+  label: 'a ROLL console log',
   sniff: ({ isDirectory, head }) => !isDirectory && /metrics_tag: \{"step": /.test(headText(head)),
   load: async (path, options) => {
     const { keep, onBytes } = options as { keep?: KeyFilter; onBytes?: (bytes: number) => void };

@@ -1,14 +1,24 @@
 import { basename } from 'node:path';
 
 /**
- * The run id a file gives: its name without the extension. Only a letter-led extension counts, so a name
- * ending in a number (`run-lr0.567`) keeps it.
+ * The extensions a log file's name ends in, which are not part of the run's name. Anything else after the
+ * last dot is: run names carry hyper-parameters (`run-lr0.567`, `qwen-7b.v2`).
+ */
+export const LOG_EXTENSIONS: readonly string[] = ['.log', '.txt', '.text', '.out', '.err', '.stdout', '.stderr', '.jsonl', '.json', '.ndjson', '.csv', '.tsv', '.wandb'];
+
+/**
+ * The run id a path gives: the file's (or folder's) name, without its extension only when that is one of
+ * `LOG_EXTENSIONS` (any case). Trailing slashes are ignored; a name that is only an extension is kept whole.
+ * Every reader names runs from paths with this one rule.
  *
  * @example
  * runIdFromPath('logs/qwen-0.567.log') // => 'qwen-0.567'
+ * runIdFromPath('logs/run-lr0.567') // => 'run-lr0.567'
+ * runIdFromPath('mlruns/0/4f1c/') // => '4f1c'
  */
 export function runIdFromPath(path: string): string {
-  const name = basename(path);
-  const ext = /\.[A-Za-z][A-Za-z0-9]{0,7}$/.exec(name);
-  return ext && ext.index > 0 ? name.slice(0, ext.index) : name;
+  const trimmed = path.replace(/[\\/]+$/, '');
+  const name = basename(trimmed) || trimmed || path;
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && LOG_EXTENSIONS.includes(name.slice(dot).toLowerCase()) ? name.slice(0, dot) : name;
 }

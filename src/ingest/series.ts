@@ -31,7 +31,7 @@ export function toSeries(run: RawRun, choice: KeyChoice, id = run.id): RunSeries
 }
 
 /** Calls `visit(step, values)` per step with the values of `keys` (undefined where absent), from the run's table if it has one. */
-function forEachStep(run: RawRun, keys: readonly string[], visit: (step: number, values: Array<number | undefined>) => void): void {
+export function forEachStep(run: RawRun, keys: readonly string[], visit: (step: number, values: Array<number | undefined>) => void): void {
   if (run.table) return run.table.forEachRow(keys, visit);
   const values: Array<number | undefined> = keys.map(() => undefined);
   for (const [step, metrics] of run.steps) {

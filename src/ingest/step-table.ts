@@ -39,6 +39,8 @@ export class StepTable {
   private shapeKeys = 0;
   /** Step → row, made once the steps stop increasing (until then a binary search finds a row). */
   private rowOfStep: Map<number, number> | undefined;
+  /** The value the last `set` that returned `'replaced'` replaced. */
+  replacedValue = 0;
 
   /** The number of rows (distinct steps). */
   get size(): number {
@@ -88,6 +90,7 @@ export class StepTable {
     const offset = this.offsetOf[row];
     const at = shape.index.get(key);
     if (at !== undefined) {
+      this.replacedValue = this.values[offset + at];
       this.values[offset + at] = value;
       return 'replaced';
     }
@@ -152,6 +155,23 @@ export class StepTable {
       map.set(this.stepOf[r], new Map(keys.map((k, i) => [k, this.values[offset + i]])));
     }
     return map;
+  }
+
+  /** An independent copy (a run handed over while its log is still being read goes on without it). */
+  clone(): StepTable {
+    const copy = Object.create(StepTable.prototype) as StepTable;
+    // A shape's keys and index never change once made; its links to the next shapes grow, so they are copied.
+    const shapes: Shape[] = this.shapes.map((s) => ({ ...s, next: new Map() }));
+    for (const s of this.shapes) for (const [key, next] of s.next) shapes[s.id].next.set(key, shapes[next.id]);
+    Object.assign(copy, this, {
+      stepOf: this.stepOf.slice(),
+      offsetOf: this.offsetOf.slice(),
+      shapeOf: this.shapeOf.slice(),
+      values: this.values.slice(0, Math.max(this.used, 1)),
+      shapes,
+      rowOfStep: this.rowOfStep && new Map(this.rowOfStep),
+    });
+    return copy;
   }
 
   private growRows(): void {

@@ -53,10 +53,21 @@ export class KeyFilter {
   }
 }
 
+/** Options of `StepWriter`. */
+export interface StepWriterOptions {
+  /** Keeps only the keys it has; default: every key. */
+  keep?: KeyFilter;
+  /** How a record's location reads in warnings; default `line N` (an event file says `byte offset N`). */
+  where?: (at: number) => string;
+}
+
 /**
- * Collects a run's steps from records (a line, a row), counting steps written again and steps that come
- * after a larger one. Use: `record(step, line)` once per record, then `set(key, value)` for its values.
- * The steps are kept in a `StepTable` (compact) while the log's keys are regular, as maps otherwise.
+ * Collects a run's steps from records (a line, a row, an event, a log entry), counting steps written again
+ * and steps that come after a larger one. Every reader stores its steps through one of these, so a resumed
+ * run is reported the same way whatever the format. Use: `record(step, at)` once per record, then
+ * `set(key, value)` for its values. A value replaced by the same number is not a rewrite (TRL repeats
+ * `epoch` in the evaluation entry of a step). The steps are kept in a `StepTable` (compact) while the log's
+ * keys are regular, as maps otherwise.
  *
  * @example
  * const w = new StepWriter('a.log'); w.record(2, 1); w.set('h', 0.5); w.record(1, 2); w.set('h', 0.6);
@@ -70,27 +81,39 @@ export class StepWriter {
   private current: StepMetrics | undefined;
   private currentStep = 0;
   private currentLine = 0;
+  private revisit = false;
   private maxStep = -Infinity;
   private readonly rewritten = new Set<number>();
   /** Key as read → the key stored (a detached copy), or `''` for a key the filter drops; one lookup per value. */
   private readonly names = new Map<string, string>();
   private readonly rewrites: IssueCounter;
   private readonly outOfOrder: IssueCounter;
+  private readonly keep: KeyFilter | undefined;
 
   /**
-   * @param source the file, named in warnings
-   * @param keep keeps only the keys it has; default: every key
+   * @param source the file, named in warnings (see `from` for a run read from several files)
+   * @param options a key filter (or the filter itself, as the line readers pass it), and how locations read
    */
-  constructor(
-    source: string,
-    private readonly keep?: KeyFilter,
-  ) {
-    this.rewrites = new IssueCounter(source, 'steps written more than once');
-    this.outOfOrder = new IssueCounter(source, 'steps out of order');
+  constructor(source: string, options: StepWriterOptions | KeyFilter = {}) {
+    const { keep, where } = options instanceof KeyFilter ? { keep: options, where: undefined } : options;
+    this.keep = keep;
+    this.rewrites = new IssueCounter(source, 'steps written more than once', where);
+    this.outOfOrder = new IssueCounter(source, 'steps out of order', where);
   }
 
-  /** Starts a record of `step`, read at 1-based `line`; the step exists from now on even with no value. */
-  record(step: number, line: number): void {
+  /** The records from here on come from `source` (a run read from several files, as a restarted TensorBoard run). */
+  from(source: string): void {
+    this.rewrites.source = source;
+    this.outOfOrder.source = source;
+  }
+
+  /**
+   * Starts a record of `step`, read at 1-based `line` (or another location); the step exists from now on
+   * even with no value. `revisit` marks a record known to come back to steps (OpenRLHF's replayed batches, a
+   * second stream of the same run such as TensorBoard's `add_scalars` folders): its values replace the
+   * step's, and it is counted neither as a rewrite nor as out of order.
+   */
+  record(step: number, line: number, revisit = false): void {
     let fresh: boolean;
     if (this.table) {
       this.row = this.table.find(step);
@@ -101,10 +124,11 @@ export class StepWriter {
       fresh = !this.current;
       if (fresh) this.map!.set(step, (this.current = new Map()));
     }
-    if (fresh && step < this.maxStep) this.outOfOrder.add(line, `step ${step} after step ${this.maxStep}`);
-    if (step > this.maxStep) this.maxStep = step;
+    if (fresh && step < this.maxStep && !revisit) this.outOfOrder.add(line, `step ${step} after step ${this.maxStep}`);
+    if (step > this.maxStep && !revisit) this.maxStep = step;
     this.currentStep = step;
     this.currentLine = line;
+    this.revisit = revisit;
   }
 
   /** Sets a value of the current record; a key the step already has is replaced (the later write wins). */
@@ -126,23 +150,23 @@ export class StepWriter {
         this.current = this.map.get(this.currentStep);
         return this.set(key, value);
       }
-      replaced = outcome === 'replaced';
+      replaced = outcome === 'replaced' && !Object.is(this.table.replacedValue, value);
     } else {
       const metrics = this.current;
       if (!metrics) return;
-      const before = metrics.size;
+      const before = metrics.get(name);
       metrics.set(name, value);
-      replaced = metrics.size === before;
+      replaced = before !== undefined && !Object.is(before, value);
     }
-    // A key the step had already. Two lines of one step with other keys (verl prints validation and training
-    // apart) are not a rewrite.
-    if (replaced && !this.rewritten.has(this.currentStep)) {
+    // A key the step had already, with another value. Two lines of one step with other keys (verl prints
+    // validation and training apart) are not a rewrite.
+    if (replaced && !this.revisit && !this.rewritten.has(this.currentStep)) {
       this.rewritten.add(this.currentStep);
       this.rewrites.add(this.currentLine, `step ${this.currentStep}`);
     }
   }
 
-  /** Emits the warnings (none when the steps were clean). */
+  /** Emits the warnings (none when the steps were clean); may be called again as the run goes on. */
   report(warnings: Warnings | undefined): void {
     this.rewrites.report(warnings, '(a resumed run?): the later values kept');
     this.outOfOrder.report(warnings, '(sorted by step)');
@@ -152,6 +176,15 @@ export class StepWriter {
   run(id: string, source: string, format: RawRun['format'], allKeys?: Set<string>): RawRun {
     const run = this.table ? tableRun(id, source, format, this.table) : { id, source, format, steps: this.map! };
     if (allKeys) run.allKeys = allKeys;
+    else if (this.keep) run.allKeys = this.keep.seen();
+    return run;
+  }
+
+  /** The run so far, as `run` gives it, but a copy: the writer goes on without changing it. */
+  snapshot(id: string, source: string, format: RawRun['format'], allKeys?: Set<string>): RawRun {
+    const steps = this.map && new Map([...this.map].map(([step, metrics]) => [step, new Map(metrics)]));
+    const run = this.table ? tableRun(id, source, format, this.table.clone()) : { id, source, format, steps: steps! };
+    if (allKeys) run.allKeys = new Set(allKeys);
     else if (this.keep) run.allKeys = this.keep.seen();
     return run;
   }

@@ -77,4 +77,13 @@ export class RunGroups {
       return writer.run(id, this.source, this.format, all);
     });
   }
+
+  /** The runs so far, as copies (`StepWriter.snapshot`), after reporting their step warnings so far. */
+  snapshot(warnings: Warnings | undefined, keys: Iterable<string>): RawRun[] {
+    const all = this.keep ? new Set(keys) : undefined;
+    return [...this.writers].map(([id, writer]) => {
+      writer.report(warnings);
+      return writer.snapshot(id, this.source, this.format, all);
+    });
+  }
 }

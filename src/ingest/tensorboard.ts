@@ -7,10 +7,10 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { inputError } from '../util/errors.ts';
 import type { Warnings } from '../util/warnings.ts';
-import { setMetric } from './issues.ts';
-import { emptyRun, io, nameFromFolder, nameFromPath, type FormatReader } from './reader.ts';
+import { io, nameFromFolder, type FormatReader } from './reader.ts';
+import { runIdFromPath } from './run-id.ts';
 import { decodeEvent } from './tf-event.ts';
-import type { KeyFilter } from './step-writer.ts';
+import { StepWriter, type KeyFilter } from './step-writer.ts';
 import { frameRecords, frameRecordStream, startsWithRecord, type FrameEvent } from './tfrecord.ts';
 import type { RawRun } from './types.ts';
 
@@ -42,23 +42,35 @@ export interface EventFileOptions {
   source?: string;
   /** Collects one warning per kind of problem. Default: none. */
   warnings?: Warnings;
-  /** Keeps only the tags it has (see `KeyFilter`); the others are skipped, not stored. Default: every tag. */
-  keep?: KeyFilter;
+}
+
+/** How a location in an event file reads in warnings. */
+const atOffset = (offset: number) => `byte offset ${offset}`;
+
+/**
+ * A step writer for a TensorBoard run: its warnings locate records by byte offset, and it keeps only the
+ * tags `keep` has (see `KeyFilter`), so a large file costs little memory.
+ *
+ * @example
+ * const w = eventWriter('run/'); parseEventFile(bytes, w); w.run('run', 'run/', 'tensorboard')
+ */
+export function eventWriter(source: string, keep?: KeyFilter): StepWriter {
+  return new StepWriter(source, { keep, where: atOffset });
 }
 
 /**
- * Reads the scalar values of one event file's bytes into `steps` (step → tag → value), a later value of a
- * step and tag replacing an earlier one. Every record's two CRCs are checked: a record with a bad data
- * checksum is skipped, corrupt framing is skipped up to the next record that checks, and a last record cut
- * short (normal for a live run) is ignored; each gives one warning with the byte offset. Non-finite values
- * are dropped and counted. Throws an `InputError` when no record at all checks (not an event file).
- * Cost: linear in the file size.
+ * Reads the scalar values of one event file's bytes into `writer` (an event is a record of its step, a later
+ * value of a step and tag replacing an earlier one, as a restarted run writes them, with the writer's warning).
+ * Every record's two CRCs are checked: a record with a bad data checksum is skipped, corrupt framing is skipped
+ * up to the next record that checks, and a last record cut short (normal for a live run) is ignored; each gives
+ * one warning with the byte offset. Non-finite values are dropped and counted. Throws an `InputError` when no
+ * record at all checks (not an event file). Cost: linear in the file size.
  *
  * @example
- * const steps = new Map(); parseEventFile(await readFile(file), steps); steps.get(3) // => Map { 'actor/entropy' => 0.5 }
+ * const w = eventWriter('f'); parseEventFile(await readFile(file), w); w.run('r', 'f', 'tensorboard').steps.get(3) // => Map { 'actor/entropy' => 0.5 }
  */
-export function parseEventFile(bytes: Uint8Array, steps: RawRun['steps'], options: EventFileOptions = {}): void {
-  parseFrames(frameRecords(bytes), bytes.length, steps, options);
+export function parseEventFile(bytes: Uint8Array, writer: StepWriter, options: EventFileOptions = {}): void {
+  parseFrames(frameRecords(bytes), bytes.length, writer, options);
 }
 
 /**
@@ -66,21 +78,22 @@ export function parseEventFile(bytes: Uint8Array, steps: RawRun['steps'], option
  * the values kept, whatever the file size.
  *
  * @example
- * const steps = new Map(); readEventFile('run/events.out.tfevents.1700000000.host', steps); steps.size // => steps read
+ * const w = eventWriter('run/'); readEventFile('run/events.out.tfevents.1700000000.host', w)
  */
-export function readEventFile(path: string, steps: RawRun['steps'], options: EventFileOptions = {}): void {
+export function readEventFile(path: string, writer: StepWriter, options: EventFileOptions = {}): void {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    parseFrames(frameRecordStream(size, (into, at) => readSync(fd, into, 0, into.length, at)), size, steps, { ...options, source: options.source ?? path });
+    parseFrames(frameRecordStream(size, (into, at) => readSync(fd, into, 0, into.length, at)), size, writer, { ...options, source: options.source ?? path });
   } finally {
     closeSync(fd);
   }
 }
 
 /** The body of `parseEventFile` over the frames of a file of `size` bytes. */
-function parseFrames(frames: Iterable<FrameEvent>, size: number, steps: RawRun['steps'], options: EventFileOptions): void {
-  const { source = '<bytes>', warnings, keep } = options;
+function parseFrames(frames: Iterable<FrameEvent>, size: number, writer: StepWriter, options: EventFileOptions): void {
+  const { source = '<bytes>', warnings } = options;
+  writer.from(source);
   const plugins = new Map<string, string>();
   const badCrc = new OffsetIssues();
   const garbage = new OffsetIssues();
@@ -109,10 +122,16 @@ function parseFrames(frames: Iterable<FrameEvent>, size: number, steps: RawRun['
         undecodable.add(frame.offset, (error as Error).message);
         continue;
       }
+      // An event is a record of its step once it has a finite value (the writer drops tags its filter does not
+      // keep; they still make the step, so steps do not depend on the filter).
+      let recorded = false;
       for (const { tag, value } of event.scalars) {
-        // Non-finite values are counted whether their tag is kept or not, so warnings do not depend on the filter.
         if (!Number.isFinite(value)) nonFinite.add(frame.offset, `${tag} at step ${event.step}`);
-        else if (!keep || keep.has(tag)) setMetric(steps, event.step, tag, value);
+        else {
+          if (!recorded) writer.record(event.step, frame.offset);
+          recorded = true;
+          writer.set(tag, value);
+        }
       }
     }
   }
@@ -175,39 +194,42 @@ function addScalarsKey(folder: string, tag: string): string | undefined {
 }
 
 /**
- * Reads the `add_scalars` sub-folders of a run folder into its steps: a sub-folder all of whose tags fit
+ * Reads the `add_scalars` sub-folders of a run folder into its writer: a sub-folder all of whose tags fit
  * its name (see `addScalarsKey`) is part of the run. Other sub-folders (runs of their own, written below
- * another) are left alone.
+ * another) are left alone. A sub-folder's own resumed steps are warned about by its own writer; its values
+ * join the run's as a second stream of the same steps, not counted as rewritten or out of order.
  */
-async function readAddScalars(dir: string, steps: RawRun['steps'], warnings?: Warnings, keep?: KeyFilter): Promise<void> {
+async function readAddScalars(dir: string, writer: StepWriter, warnings?: Warnings): Promise<void> {
   for (const folder of await eventFoldersBelow(dir)) {
-    const sub: RawRun['steps'] = new Map();
+    const subWriter = eventWriter(join(dir, folder));
     for (const name of await eventFilesIn(join(dir, folder))) {
       const file = join(dir, folder, name);
-      await io(file, async () => readEventFile(file, sub, { source: file, warnings }));
+      await io(file, async () => readEventFile(file, subWriter, { source: file, warnings }));
     }
+    const sub = subWriter.run(folder, join(dir, folder), 'tensorboard').steps;
     const keys = new Map<string, string | undefined>();
     for (const metrics of sub.values()) for (const tag of metrics.keys()) if (!keys.has(tag)) keys.set(tag, addScalarsKey(folder, tag));
     if (keys.size === 0 || [...keys.values()].some((k) => k === undefined)) continue;
+    subWriter.report(warnings);
+    writer.from(join(dir, folder));
     for (const [step, metrics] of sub) {
-      for (const [tag, value] of metrics) {
-        const key = keys.get(tag)!;
-        if (!keep || keep.has(key)) setMetric(steps, step, key, value);
-      }
+      writer.record(step, 0, true);
+      for (const [tag, value] of metrics) writer.set(keys.get(tag)!, value);
     }
   }
 }
 
 /**
- * Reads event files, oldest first, into one run: a restarted run's later file wins where steps overlap.
- * With `dir` (a run folder), its `add_scalars` sub-folders are read into the run too.
+ * Reads event files, oldest first, into one run: a restarted run's later file wins where steps overlap, and
+ * the steps it writes again are counted in one warning naming that file. With `dir` (a run folder), its
+ * `add_scalars` sub-folders are read into the run too.
  */
 async function readRun(files: string[], id: string, source: string, warnings?: Warnings, keep?: KeyFilter, dir?: string): Promise<RawRun> {
-  const run = emptyRun(id, source, 'tensorboard');
-  for (const file of files) await io(file, async () => readEventFile(file, run.steps, { source: file, warnings, keep }));
-  if (dir !== undefined) await readAddScalars(dir, run.steps, warnings, keep);
-  if (keep) run.allKeys = keep.seen();
-  return run;
+  const writer = eventWriter(source, keep);
+  for (const file of files) await io(file, async () => readEventFile(file, writer, { source: file, warnings }));
+  if (dir !== undefined) await readAddScalars(dir, writer, warnings);
+  writer.report(warnings);
+  return writer.run(id, source, 'tensorboard');
 }
 
 /** Options of `loadTensorBoard`. */
@@ -239,7 +261,7 @@ export async function loadTensorBoard(path: string, options: TensorBoardOptions 
   const runs: RawRun[] = [];
   for (const folder of folders) {
     const files = (await eventFilesIn(folder)).map((name) => join(folder, name));
-    const name = folder === path ? nameFromPath(path) : relative(path, folder).split('\\').join('/');
+    const name = folder === path ? runIdFromPath(path) : relative(path, folder).split('\\').join('/');
     runs.push(await readRun(files, folders.length === 1 && id !== undefined ? id : name, folder, warnings, keep, folder));
   }
   return runs;
@@ -248,6 +270,7 @@ export async function loadTensorBoard(path: string, options: TensorBoardOptions 
 /** The TensorBoard reader: an event file (by its first record's checksum) or a folder with event files. */
 export const tensorboardReader: FormatReader = {
   format: 'tensorboard',
+  label: 'a TensorBoard event file or run folder',
   async sniff({ path, isDirectory, head }) {
     if (!isDirectory) return startsWithRecord(head) || (EVENT_FILE.test(basename(path)) && head.length === 0);
     try {
@@ -256,6 +279,5 @@ export const tensorboardReader: FormatReader = {
       return false;
     }
   },
-  // `loadLog` passes a file's `keep` filter along with these options.
-  load: (path, options) => loadTensorBoard(path, { id: options.id, warnings: options.warnings, keep: (options as { keep?: KeyFilter }).keep }),
+  load: (path, { id, warnings, keep }) => loadTensorBoard(path, { id, warnings, keep }),
 };

@@ -125,6 +125,7 @@ function readRuns(db: SqliteDatabase, path: string, options: TrackioOptions): Ra
 /** The Trackio reader: a SQLite file with Trackio's `metrics(run_name, step, metrics)` table. */
 export const trackioReader: FormatReader = {
   format: 'trackio',
+  label: 'a Trackio database',
   sniff: ({ path, isDirectory, head }) => {
     if (isDirectory || !isSqliteHead(head)) return false;
     const tables = sqliteTables(path);

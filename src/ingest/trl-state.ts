@@ -6,9 +6,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inputError } from '../util/errors.ts';
 import type { Warnings } from '../util/warnings.ts';
-import { setMetric } from './issues.ts';
 import { flattenNumbers, parseJsonObjectLine } from './json-line.ts';
-import { emptyRun, headText, io, nameFromFolder, type FormatReader } from './reader.ts';
+import { headText, io, nameFromFolder, type FormatReader } from './reader.ts';
+import { StepWriter, type KeyFilter } from './step-writer.ts';
 import type { RawRun } from './types.ts';
 
 const STATE_FILE = 'trainer_state.json';
@@ -23,6 +23,8 @@ export interface TrainerStateOptions {
   source?: string;
   /** Collects one warning per kind of problem. Default: none. */
   warnings?: Warnings;
+  /** Keeps only the keys it has (see `KeyFilter`). Default: every key. */
+  keep?: KeyFilter;
 }
 
 /** The 1-based line of a character offset. */
@@ -44,7 +46,7 @@ function lineAt(text: string, offset: number): number {
  * parseTrainerState('{"log_history": [{"step": 5, "entropy": 0.4, "reward": NaN}]}').steps.get(5) // => Map { 'entropy' => 0.4 }
  */
 export function parseTrainerState(text: string, options: TrainerStateOptions = {}): RawRun {
-  const { source = '<text>', id = source, warnings } = options;
+  const { source = '<text>', id = source, warnings, keep } = options;
   const parsed = parseJsonObjectLine(text);
   if (!parsed.ok) {
     const position = /position (\d+)/.exec(parsed.reason);
@@ -53,7 +55,8 @@ export function parseTrainerState(text: string, options: TrainerStateOptions = {
   }
   const history = parsed.value.log_history;
   if (!Array.isArray(history)) inputError('no "log_history" list (expected a TRL/transformers trainer_state.json)', { file: source });
-  const run = emptyRun(id, source, 'trl-state');
+  // Entries are located by their index: there are no line numbers after parsing.
+  const writer = new StepWriter(source, { keep, where: (i) => `log_history[${i}]` });
   const noStep: number[] = [];
   const missing: string[] = [];
   for (let i = 0; i < history.length; i++) {
@@ -70,7 +73,9 @@ export function parseTrainerState(text: string, options: TrainerStateOptions = {
     metrics.delete('step');
     // There are no line numbers after parsing; the entry index and key locate the value instead.
     for (const key of nulls) missing.push(`log_history[${i}].${key}`);
-    for (const [key, value] of metrics) setMetric(run.steps, step, key, value);
+    if (metrics.size === 0) continue;
+    writer.record(step, i);
+    for (const [key, value] of metrics) writer.set(key, value);
   }
   if (noStep.length > 0) {
     warnings?.warn(`${source}: ${noStep.length} log_history entries without a numeric "step" skipped; first is log_history[${noStep[0]}]`);
@@ -78,7 +83,8 @@ export function parseTrainerState(text: string, options: TrainerStateOptions = {
   if (missing.length > 0) {
     warnings?.warn(`${source}: ${missing.length} null or non-finite values dropped; first is ${missing[0]}`);
   }
-  return run;
+  writer.report(warnings);
+  return writer.run(id, source, 'trl-state');
 }
 
 /** `trainer_state.json` in a folder, else the one of its latest `checkpoint-N` folder; `undefined` if none. */
@@ -102,6 +108,8 @@ export interface LoadTrainerStateOptions {
   id?: string;
   /** Collects warnings. Default: none. */
   warnings?: Warnings;
+  /** Keeps only the keys it has (see `KeyFilter`). Default: every key. */
+  keep?: KeyFilter;
 }
 
 /**
@@ -118,16 +126,17 @@ export async function loadTrainerState(path: string, options: LoadTrainerStateOp
   }
   const text = await io(file, () => readFile(file, 'utf8'));
   const id = options.id ?? nameFromFolder(file);
-  return [parseTrainerState(text, { id, source: file, warnings: options.warnings })];
+  return [parseTrainerState(text, { id, source: file, warnings: options.warnings, keep: options.keep })];
 }
 
 /** The TRL reader: a JSON object with `log_history` near its start (sorted keys put it there), or an output folder. */
 export const trlStateReader: FormatReader = {
   format: 'trl-state',
+  label: 'a TRL trainer_state.json or output folder',
   async sniff({ path, isDirectory, head }) {
     if (isDirectory) return (await stateFileIn(path).catch(() => undefined)) !== undefined;
     const text = headText(head).trimStart();
     return text.startsWith('{') && text.includes('"log_history"');
   },
-  load: (path, { id, warnings }) => loadTrainerState(path, { id, warnings }),
+  load: (path, { id, warnings, keep }) => loadTrainerState(path, { id, warnings, keep }),
 };

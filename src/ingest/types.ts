@@ -83,6 +83,16 @@ export interface RunMeta {
 /** Where each metadata field of a run came from, lowest priority first: name < config < manifest < flag. */
 export type MetaOrigin = 'name' | 'config' | 'manifest' | 'flag';
 
+/** How many steps of a run had R, how many had entropy, and how many both (its points). */
+export interface Coverage {
+  /** Steps with R (every metric key, where R averages several). */
+  metric: number;
+  /** Steps with the entropy key. */
+  entropy: number;
+  /** Steps with both: the points (`RunInfo.points`). */
+  points: number;
+}
+
 /** One run in the tidy output: its identity, where it came from, and which keys were used. */
 export interface RunInfo extends KeyChoice, RunMeta {
   id: string;
@@ -90,6 +100,18 @@ export interface RunInfo extends KeyChoice, RunMeta {
   format: LogFormat;
   /** Number of (step, entropy, R) points: the steps where both were present. */
   points: number;
+  /**
+   * How many steps had R, had entropy, had both. `ingest` and `watch` set it on every run; a step with R but
+   * no entropy is not a point, and `notes` says so.
+   */
+  coverage?: Coverage;
+  /**
+   * Plain sentences about the run's points, one per way points were lost, empty when none were: `12
+   * validation steps, 6 with entropy: used 6; --entropy eval_entropy would use 12`, or `44 validation steps,
+   * 43 with entropy: used 43; step 435 has no actor/entropy: not a point`. `ingest` also gives each as a
+   * warning (`Dataset.warnings`). Set with `coverage`.
+   */
+  notes?: string[];
   /** Where each known metadata field came from (absent when none is known). */
   metaFrom?: Partial<Record<keyof RunMeta, MetaOrigin>>;
   /** Every file of a run joined from several (`source` is the first). Absent for a run from one input. */
@@ -167,8 +189,17 @@ export interface Dataset {
   runs: RunInfo[];
   /** The points of each run, parallel to `runs`. */
   series: RunSeries[];
-  /** Arquero table with columns run, step, entropy, metric: one row per (run, step). */
+  /**
+   * The tidy table: an Arquero table with columns run (string), step, entropy, metric (numbers), one row per
+   * (run, step), runs in input order and steps sorted. `writeTidy` writes it; `formatTidy` formats it.
+   */
   points: import('arquero').ColumnTable;
   /** Arquero table with columns id, source, format, entropyKey, metric, metricKind, points, model, size, algorithm, dataset. */
   runTable: import('arquero').ColumnTable;
+  /**
+   * Every warning of this read, one line per kind of problem with its count (the lines skipped, values
+   * dropped, that R is the training reward, points lost: each run's `notes`), in the order they arose. The
+   * same lines also go to `IngestOptions.warnings` when given.
+   */
+  warnings: string[];
 }

@@ -15,6 +15,9 @@ const STEP_HEAD = /^step:(\d+)(?=\s|$)/;
 /** A full metric line: the step and at least one `key:value` pair. Used by format detection. */
 const METRIC_LINE = /^step:\d+ - [^\s:][^:]*:\S/;
 
+/** Why a bare `step:N` line is malformed. */
+const NO_METRICS = 'no metrics after the step';
+
 /** Whitespace around a pair: ASCII whitespace, no-break space and BOM (what `trim` removes in practice). */
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff;
@@ -56,6 +59,17 @@ export function isVerlConsoleMetricLine(line: string): boolean {
 }
 
 /**
+ * True if a file head is a verl console log: any of its lines (after ANSI codes and Ray prefixes) is
+ * `step:<N> - <key>:<value>`. The head may end mid-line; that line still counts, the pattern needs only its start.
+ *
+ * @example
+ * sniffVerlConsole(['INFO booting', '(main_task pid=1) step:0 - a:1']) // => true
+ */
+export function sniffVerlConsole(lines: readonly string[]): boolean {
+  return lines.some(isVerlConsoleMetricLine);
+}
+
+/**
  * Parses one console line: `step:<N> - <key>:<value> - ...`, possibly behind ANSI codes and Ray prefixes.
  * Values may be printed with 3 decimals (verl < 0.5) or as Python reprs (`3`, `0.5213`, `nan`,
  * `np.float64(0.52)`). Keys may contain `(`, `)`, `/`, `@`; a pair is split at its first `:` because keys
@@ -74,7 +88,7 @@ export function parseVerlConsoleLine(line: string, keep?: { has(key: string): bo
   const result: VerlConsoleLine = { kind: 'metrics', step: Number(head[1]), values: [], nonFinite: [], bad: [] };
   const rest = s.slice(head[0].length).trimEnd();
   if (rest === '') {
-    result.bad.push('no metrics after the step');
+    result.bad.push(NO_METRICS);
     return result;
   }
   if (!rest.startsWith(' - ')) {
@@ -129,11 +143,23 @@ export function verlConsoleParser(options: VerlConsoleOptions = {}): LineParser<
   const writer = new StepWriter(source, keep);
   const malformed = new IssueCounter(source, 'malformed metric lines');
   const nonFinite = new IssueCounter(source, 'non-finite values (nan/inf)');
-  const segment = (text: string, n: number) => {
+  let cut: string | undefined;
+  const segment = (text: string, n: number, last = false) => {
     // Most lines of a console log are not metric lines; the cheap test keeps the regexes off them.
     if (!text.includes('step:')) return;
-    const parsed = parseVerlConsoleLine(text, keep);
+    let parsed = parseVerlConsoleLine(text, keep);
     if (parsed.kind === 'other') return;
+    if (last) {
+      // The line may end mid-number (`acc/mean@1:0.` read as 0): its last pair is not trusted, good or bad.
+      const at = text.trimEnd().lastIndexOf(' - ');
+      const shorter = at < 0 ? undefined : parseVerlConsoleLine(text.slice(0, at), keep);
+      if (shorter?.kind === 'metrics') {
+        // With its only pair gone the line is a bare `step:N`, which is not malformed: it just has no values.
+        if (shorter.values.length === 0 && shorter.bad.length === 1 && shorter.bad[0] === NO_METRICS) shorter.bad = [];
+        cut = `${source}:${n}: the last line ends without a newline and may be cut short: its last pair '${text.slice(at + 3).trim().slice(0, 80)}' dropped`;
+        parsed = shorter;
+      }
+    }
     // A step exists once it has a value: a bare `step:4` (a line cut short) adds none. Values left out by the
     // key filter count, so the steps (and the step order checks) are the same with or without it.
     if (parsed.values.length + (parsed.dropped ?? 0) > 0) writer.record(parsed.step, n);
@@ -141,20 +167,27 @@ export function verlConsoleParser(options: VerlConsoleOptions = {}): LineParser<
     for (const key of parsed.nonFinite) nonFinite.add(n, key);
     if (parsed.bad.length > 0) malformed.add(n, parsed.bad[0]);
   };
+  /** Reports the warnings so far to `into` and gives the run (a copy while lines may still come). */
+  const result = (into: Warnings | undefined, copy: boolean) => {
+    malformed.report(into, 'read in part or skipped');
+    nonFinite.report(into, 'dropped');
+    writer.report(into);
+    if (cut !== undefined) into?.warn(cut);
+    return copy ? writer.snapshot(id, source, 'verl-console') : writer.run(id, source, 'verl-console');
+  };
+  const line = (text: string, n: number, last = false) => {
+    // A progress bar may share the line through carriage returns; each segment is a line of its own.
+    if (!text.includes('\r')) return segment(text, n, last);
+    const parts = text.split('\r');
+    parts.forEach((part, i) => segment(part, n, last && i === parts.length - 1));
+  };
   return {
     // Lines without `step:` are not metric lines: a stream may skip them undecoded (sample output is most of a log).
     needle: 'step:',
-    line(text, n) {
-      // A progress bar may share the line through carriage returns; each segment is a line of its own.
-      if (text.includes('\r')) for (const part of text.split('\r')) segment(part, n);
-      else segment(text, n);
-    },
-    finish() {
-      malformed.report(warnings, 'read in part or skipped');
-      nonFinite.report(warnings, 'dropped');
-      writer.report(warnings);
-      return writer.run(id, source, 'verl-console');
-    },
+    line: (text, n) => line(text, n),
+    cutLine: (text, n) => line(text, n, true),
+    peek: (into) => result(into, true),
+    finish: () => result(warnings, false),
   };
 }
 

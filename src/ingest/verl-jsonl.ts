@@ -31,6 +31,21 @@ export function parseVerlJsonlLine(line: string): VerlJsonlLine {
   return { ok: true, step, metrics, missing };
 }
 
+/**
+ * True if a file head is verl's file-logger JSONL: its first non-blank line is `{"step": <number>, "data": {...}}`.
+ *
+ * @example
+ * sniffVerlJsonl(['{"step": 1, "data": {"actor/entropy": 0.5}}']) // => true
+ */
+export function sniffVerlJsonl(lines: readonly string[]): boolean {
+  const first = lines.find((l) => l.trim() !== '');
+  if (first === undefined || !first.trimStart().startsWith('{')) return false;
+  const parsed = parseJsonObjectLine(first);
+  if (!parsed.ok) return false;
+  const { step, data } = parsed.value;
+  return typeof step === 'number' && data !== null && typeof data === 'object' && !Array.isArray(data);
+}
+
 /** Options of `parseVerlJsonl` and `verlJsonlParser`. */
 export interface VerlJsonlOptions {
   /** Run id. Default: `source`. */
@@ -58,6 +73,11 @@ export function verlJsonlParser(options: VerlJsonlOptions = {}): LineParser<RawR
     for (const [key, value] of parsed.metrics) writer.set(key, value);
     for (const key of parsed.missing) missing.add(n, key);
   };
+  const report = (into: Warnings | undefined) => {
+    bad.report(into, 'skipped');
+    missing.report(into, 'dropped');
+    writer.report(into);
+  };
   let scanned: ScannedVerlLines | undefined;
   return {
     line,
@@ -65,10 +85,12 @@ export function verlJsonlParser(options: VerlJsonlOptions = {}): LineParser<RawR
       scanned ??= new ScannedVerlLines(writer, keep, missing, line);
       return scanned.read(bytes, firstLine);
     },
+    peek(into) {
+      report(into);
+      return writer.snapshot(id, source, 'verl-jsonl');
+    },
     finish() {
-      bad.report(warnings, 'skipped');
-      missing.report(warnings, 'dropped');
-      writer.report(warnings);
+      report(warnings);
       return writer.run(id, source, 'verl-jsonl');
     },
   };

@@ -5,16 +5,16 @@
 import { inputError } from '../util/errors.ts';
 import type { Warnings } from '../util/warnings.ts';
 import { csvRecords, parseCsvLine } from './csv.ts';
-import { IssueCounter, setMetric } from './issues.ts';
+import { IssueCounter } from './issues.ts';
 import { parseNumberText } from './numbers.ts';
 import { headText } from './reader.ts';
-import type { RawRun } from './types.ts';
+import type { StepWriter } from './step-writer.ts';
 
-/** A CSV column read into a run: its index in the row, the key it is stored under, and the run's steps. */
+/** A CSV column read into a run: its index in the row, the key it is stored under, and the run's writer. */
 export interface CsvColumn {
   index: number;
   key: string;
-  steps: RawRun['steps'];
+  writer: StepWriter;
 }
 
 /** Counters shared by the CSV readers: cells that are not numbers, and non-finite ones. */
@@ -28,11 +28,14 @@ function cellCounters(source: string) {
 
 /**
  * Reads the CSV body from line index `body` on: for each row, the step from column `stepColumn` and each
- * mapped column's number into its run. Rows without a numeric step, non-numeric cells and non-finite values
- * are skipped, each kind counted in one warning; an unterminated quote ends the reading with a warning.
+ * mapped column's number into its run's writer (a row is a record of its step in each run it has a value
+ * for). Rows without a numeric step, non-numeric cells and non-finite values are skipped, each kind counted
+ * in one warning; an unterminated quote ends the reading with a warning. When the text ends without a
+ * newline (the last line is not blank), the last row may be cut short: its last cell is dropped, with a warning.
  *
  * @example
- * const steps = new Map(); readRows(['s,a', '1,0.5'], 1, 0, [undefined, { index: 1, key: 'a', steps }], 't.csv', undefined); steps // => Map { 1 => Map { 'a' => 0.5 } }
+ * const writer = new StepWriter('t.csv'); readRows(['s,a', '1,0.5', ''], 1, 0, [undefined, { index: 1, key: 'a', writer }], 't.csv', undefined);
+ * writer.run('t', 't.csv', 'wandb-history').steps // => Map { 1 => Map { 'a' => 0.5 } }
  */
 export function readRows(
   lines: string[],
@@ -44,26 +47,48 @@ export function readRows(
 ): void {
   const issues = cellCounters(source);
   let unterminated = 0;
-  for (const record of csvRecords(lines, ',', body)) {
+  const recorded = new Set<StepWriter>();
+  const row = (record: { fields: string[] | undefined; line: number }, cut: boolean): boolean => {
     if (record.fields === undefined) {
       unterminated = record.line;
-      break;
+      return false;
     }
-    const step = parseNumberText(record.fields[stepColumn] ?? '');
+    let fields = record.fields;
+    if (cut && fields.length > 0 && fields[fields.length - 1].trim() !== '') {
+      warnings?.warn(
+        `${source}:${record.line}: the last line ends without a newline and may be cut short: its last cell '${fields[fields.length - 1].trim().slice(0, 40)}' dropped`,
+      );
+      fields = fields.slice(0, -1);
+    }
+    const step = parseNumberText(fields[stepColumn] ?? '');
     if (step === undefined || !Number.isFinite(step)) {
-      issues.badStep.add(record.line, record.fields[stepColumn]);
-      continue;
+      issues.badStep.add(record.line, fields[stepColumn]);
+      return true;
     }
+    recorded.clear();
     for (const column of columns) {
       if (!column) continue;
-      const cell = (record.fields[column.index] ?? '').trim();
+      const cell = (fields[column.index] ?? '').trim();
       if (cell === '') continue; // no point for this run at this step
       const value = parseNumberText(cell);
       if (value === undefined) issues.bad.add(record.line, `${column.key}: ${cell.slice(0, 40)}`);
       else if (!Number.isFinite(value)) issues.nonFinite.add(record.line, column.key);
-      else setMetric(column.steps, step, column.key, value);
+      else {
+        if (!recorded.has(column.writer)) column.writer.record(step, record.line);
+        recorded.add(column.writer);
+        column.writer.set(column.key, value);
+      }
     }
+    return true;
+  };
+  // Each record is handled once the next one is known, so the last one can be told apart.
+  let held: { fields: string[] | undefined; line: number } | undefined;
+  let going = true;
+  for (const record of csvRecords(lines, ',', body)) {
+    if (held && !(going = row(held, false))) break;
+    held = record;
   }
+  if (held && going) row(held, lines.length > 0 && lines[lines.length - 1].trim() !== '');
   if (unterminated > 0) warnings?.warn(`${source}:${unterminated}: unterminated quoted field; the rest of the file was skipped`);
   issues.badStep.report(warnings, 'skipped');
   issues.bad.report(warnings, 'skipped');

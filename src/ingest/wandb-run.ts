@@ -11,7 +11,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { inputError } from '../util/errors.ts';
 import type { Warnings } from '../util/warnings.ts';
 import { frameLog, isWandbRunHead, HEADER_BYTES } from './leveldb-log.ts';
-import { io, nameFromPath, type FormatReader } from './reader.ts';
+import { io, type FormatReader } from './reader.ts';
+import { runIdFromPath } from './run-id.ts';
 import { StepWriter, type KeyFilter } from './step-writer.ts';
 import { flattenConfig } from './meta/config.ts';
 import type { RawRun } from './types.ts';
@@ -199,7 +200,7 @@ export function readWandbRun(path: string, options: WandbRunOptions = {}): RawRu
     undecodable.report(warnings, path);
     nonFinite.report(warnings, path);
     writer.report(warnings);
-    const run = writer.run(options.id ?? name ?? nameFromPath(path), path, 'wandb-run');
+    const run = writer.run(options.id ?? name ?? runIdFromPath(path), path, 'wandb-run');
     if (config.size > 0) run.config = config;
     return run;
   } finally {
@@ -279,6 +280,7 @@ class RowWriter {
 /** The W&B run-file reader: a file that starts with the `:W&B` header. */
 export const wandbRunReader: FormatReader = {
   format: 'wandb-run',
+  label: 'a W&B run file (.wandb)',
   sniff: ({ isDirectory, head }) => !isDirectory && isWandbRunHead(head),
   load: async (path, options) => {
     const { keep, onBytes } = options as { keep?: KeyFilter; onBytes?: (bytes: number) => void };

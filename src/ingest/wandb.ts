@@ -7,10 +7,12 @@
 import { readFile } from 'node:fs/promises';
 import { inputError } from '../util/errors.ts';
 import type { Warnings } from '../util/warnings.ts';
-import { IssueCounter, setMetric, splitLines } from './issues.ts';
+import { IssueCounter, splitLines } from './issues.ts';
 import { parseJsonObjectLine } from './json-line.ts';
-import { emptyRun, headText, io, nameFromPath, type FormatReader } from './reader.ts';
+import { headText, io, type FormatReader } from './reader.ts';
 import { isCandidateKey } from './choose-keys.ts';
+import { runIdFromPath } from './run-id.ts';
+import { StepWriter, type KeyFilter } from './step-writer.ts';
 import type { RawRun } from './types.ts';
 import { csvHeader, headerOf, readRows } from './wandb-csv.ts';
 
@@ -26,6 +28,8 @@ export interface WandbOptions {
   source?: string;
   /** Collects one warning per kind of problem. Default: none. */
   warnings?: Warnings;
+  /** Keeps only the keys it has (see `KeyFilter`). Default: every key. */
+  keep?: KeyFilter;
 }
 
 /**
@@ -85,21 +89,24 @@ export function splitExportColumns(header: string[]): Array<{ run: string; metri
  * parseWandbExport('"Step","a - acc","a - acc__MIN","b - acc"\n"1","0.5","0.4",""\n').map((r) => r.id) // => ['a', 'b']
  */
 export function parseWandbExport(text: string, options: WandbOptions = {}): RawRun[] {
-  const { source = '<text>', warnings } = options;
+  const { source = '<text>', warnings, keep } = options;
   const lines = splitLines(text.startsWith('\ufeff') ? text.slice(1) : text);
   const { header, body } = csvHeader(lines, source);
-  const runs = new Map<string, RawRun>();
+  const writers = new Map<string, StepWriter>();
   const splitAt = splitExportColumns(header);
   const columns = header.map((_, index) => {
     const split = splitAt[index];
     if (!split) return undefined;
-    let run = runs.get(split.run);
-    if (!run) runs.set(split.run, (run = emptyRun(split.run, source, 'wandb-export')));
-    return { index, key: split.metric, steps: run.steps };
+    let writer = writers.get(split.run);
+    if (!writer) writers.set(split.run, (writer = new StepWriter(source, keep)));
+    return { index, key: split.metric, writer };
   });
-  if (runs.size === 0) inputError('no "<run> - <metric>" columns (expected a W&B chart export)', { file: source, line: 1 });
+  if (writers.size === 0) inputError('no "<run> - <metric>" columns (expected a W&B chart export)', { file: source, line: 1 });
   readRows(lines, body, 0, columns, source, warnings);
-  const out = [...runs.values()];
+  const out = [...writers].map(([run, writer]) => {
+    writer.report(warnings);
+    return writer.run(run, source, 'wandb-export');
+  });
   if (out.length === 1 && options.id !== undefined) out[0].id = options.id;
   return out;
 }
@@ -128,18 +135,23 @@ function collectRow(row: Record<string, unknown>, prefix: string, out: Map<strin
  * parseWandbHistory('{"_step": 3, "_runtime": 9.1, "train/reward": 0.5}\n')[0].steps.get(3) // => Map { 'train/reward' => 0.5 }
  */
 export function parseWandbHistory(text: string, options: WandbOptions = {}): RawRun[] {
-  const { source = '<text>', id = source, warnings } = options;
+  const { source = '<text>', id = source, warnings, keep } = options;
   const lines = splitLines(text.startsWith('\ufeff') ? text.slice(1) : text);
-  const run = emptyRun(id, source, 'wandb-history');
+  const writer = new StepWriter(source, keep);
+  const done = () => {
+    writer.report(warnings);
+    return [writer.run(id, source, 'wandb-history')];
+  };
   const firstLine = lines.find((l) => l.trim() !== '') ?? '';
   if (!firstLine.trimStart().startsWith('{')) {
     const { header, body } = csvHeader(lines, source);
     const stepColumn = header.indexOf('_step');
     if (stepColumn < 0) inputError('no "_step" column (expected W&B history)', { file: source, line: 1 });
-    const columns = header.map((key, index) => (isSystemKey(key) ? undefined : { index, key, steps: run.steps }));
+    const columns = header.map((key, index) => (isSystemKey(key) ? undefined : { index, key, writer }));
     readRows(lines, body, stepColumn, columns, source, warnings);
-    return [run];
+    return done();
   }
+  let steps = 0;
   const bad = new IssueCounter(source, 'unreadable lines');
   const missing = new IssueCounter(source, 'null or non-finite values');
   for (let i = 0; i < lines.length; i++) {
@@ -153,16 +165,23 @@ export function parseWandbHistory(text: string, options: WandbOptions = {}): Raw
     const values = new Map<string, number>();
     const nonFinite: string[] = [];
     collectRow(parsed.value, '', values, nonFinite);
+    let recorded = false;
     for (const [key, value] of values) {
-      if (Number.isFinite(value)) setMetric(run.steps, step, key, value);
-      else nonFinite.push(key);
+      if (!Number.isFinite(value)) {
+        nonFinite.push(key);
+        continue;
+      }
+      if (!recorded) writer.record(step, i + 1);
+      recorded = true;
+      steps++;
+      writer.set(key, value);
     }
     for (const key of nonFinite) missing.add(i + 1, key);
   }
-  if (run.steps.size === 0 && bad.size > 0) inputError('no line with a numeric "_step" (expected W&B history)', { file: source });
+  if (steps === 0 && bad.size > 0) inputError('no line with a numeric "_step" (expected W&B history)', { file: source });
   bad.report(warnings, 'skipped');
   missing.report(warnings, 'dropped');
-  return [run];
+  return done();
 }
 
 /** Options of `loadWandbExport` and `loadWandbHistory`. */
@@ -171,6 +190,8 @@ export interface LoadWandbOptions {
   id?: string;
   /** Collects warnings. Default: none. */
   warnings?: Warnings;
+  /** Keeps only the keys it has (see `KeyFilter`). Default: every key. */
+  keep?: KeyFilter;
 }
 
 /**
@@ -181,7 +202,7 @@ export interface LoadWandbOptions {
  */
 export async function loadWandbExport(path: string, options: LoadWandbOptions = {}): Promise<RawRun[]> {
   const text = await io(path, () => readFile(path, 'utf8'));
-  return parseWandbExport(text, { id: options.id, source: path, warnings: options.warnings });
+  return parseWandbExport(text, { id: options.id, source: path, warnings: options.warnings, keep: options.keep });
 }
 
 /**
@@ -192,7 +213,7 @@ export async function loadWandbExport(path: string, options: LoadWandbOptions = 
  */
 export async function loadWandbHistory(path: string, options: LoadWandbOptions = {}): Promise<RawRun[]> {
   const text = await io(path, () => readFile(path, 'utf8'));
-  return parseWandbHistory(text, { id: options.id ?? nameFromPath(path), source: path, warnings: options.warnings });
+  return parseWandbHistory(text, { id: options.id ?? runIdFromPath(path), source: path, warnings: options.warnings, keep: options.keep });
 }
 
 /** The W&B chart-export reader: a CSV whose columns after the first are all `<run> - <metric>`. */
@@ -202,7 +223,8 @@ export const wandbExportReader: FormatReader = {
     const header = isDirectory ? undefined : headerOf(head);
     return !!header && !header[0].includes(RUN_SEPARATOR) && header.slice(1).every((f) => f.includes(RUN_SEPARATOR));
   },
-  load: (path, { id, warnings }) => loadWandbExport(path, { id, warnings }),
+  label: 'a W&B chart export',
+  load: (path, { id, warnings, keep }) => loadWandbExport(path, { id, warnings, keep }),
 };
 
 /** The W&B history reader: JSONL whose first row has `_step`, or CSV with `_step` and `_runtime`/`_timestamp`. */
@@ -218,5 +240,6 @@ export const wandbHistoryReader: FormatReader = {
     const header = headerOf(head);
     return !!header && header.includes('_step') && (header.includes('_runtime') || header.includes('_timestamp'));
   },
-  load: (path, { id, warnings }) => loadWandbHistory(path, { id, warnings }),
+  label: 'W&B run history (CSV or JSONL)',
+  load: (path, { id, warnings, keep }) => loadWandbHistory(path, { id, warnings, keep }),
 };

@@ -63,8 +63,6 @@ export {
 // Live
 export { watch } from './watch.ts';
 export type { WatchOptions, WatchUpdate, Watcher } from './watch.ts';
-export { LineTail, type TailChunk } from './line-tail.ts';
-export { LiveRun, LIVE_FORMATS, type LiveRunOptions } from './live-run.ts';
 
 // Synthetic runs (tests, benchmarks, calibration checks)
 export { syntheticRun, type SyntheticRunOptions } from './synthetic.ts';

@@ -1,16 +1,14 @@
-import { stat } from 'node:fs/promises';
-import { glob } from 'tinyglobby';
 import { chooseKeys } from '../ingest/choose-keys.ts';
-import { runIdFromPath } from '../ingest/load.ts';
+import { coverageOf } from '../ingest/coverage.ts';
+import { follow } from '../ingest/follow.ts';
+import { runIdFromPath } from '../ingest/run-id.ts';
 import { toSeries } from '../ingest/series.ts';
-import { loadTensorBoard } from '../ingest/tensorboard.ts';
-import type { LogFormat, RawRun, RunInfo, RunSeries } from '../ingest/types.ts';
+import { KeyFilter } from '../ingest/step-writer.ts';
+import type { LogFormat, RunInfo, RunSeries } from '../ingest/types.ts';
 import { InputError } from '../util/errors.ts';
 import { Warnings } from '../util/warnings.ts';
 import { analyzeRun, type RunAnalysis } from './analyze.ts';
 import { forecastRun, type ForecastOptions, type RunForecast } from './forecast.ts';
-import { LineTail } from './line-tail.ts';
-import { LiveRun } from './live-run.ts';
 
 /** What `watch` reports at each new point. */
 export interface WatchUpdate {
@@ -78,46 +76,12 @@ export interface Watcher {
   done: Promise<void>;
 }
 
-/** A source of raw runs that can be re-read: a growing text log, or a TensorBoard folder. */
-interface Source {
-  /** The run as read so far, or null when nothing changed since the last read. */
-  read(): Promise<RawRun | null>;
-}
-
-function textSource(path: string, id: string, options: { format?: LogFormat; step?: string }, warnings: Warnings): Source {
-  const tail = new LineTail(path);
-  const live = new LiveRun(id, path, { format: options.format, step: options.step, warnings });
-  return {
-    async read() {
-      const { lines, reset } = await tail.read();
-      if (reset) live.reset();
-      if (lines.length === 0 && !reset) return null;
-      live.add(lines);
-      return live.raw;
-    },
-  };
-}
-
-function tensorBoardSource(path: string, id: string, warnings: Warnings): Source {
-  let signature = '';
-  return {
-    async read() {
-      // Re-read only when an event file grew: TensorBoard appends records and a truncated last one is normal.
-      const files = await glob('**/events.out.tfevents.*', { cwd: path, absolute: true });
-      const sizes = await Promise.all(files.sort().map(async (f) => `${f}:${(await stat(f)).size}`));
-      const now = sizes.join('|');
-      if (now === signature || files.length === 0) return null;
-      signature = now;
-      const runs = await loadTensorBoard(path, { id, warnings });
-      return runs[0] ?? null;
-    },
-  };
-}
-
 /**
- * Follows a growing training log and refreshes the forecast at each new validation point: a verl console
- * log, verl JSONL, plain JSONL or CSV (only complete lines are read; see `LineTail`), or a TensorBoard run
- * folder (re-read when an event file grows). Each time the run gains a point (a step with both entropy
+ * Follows a growing training log and refreshes the forecast at each new validation point. The log is read by
+ * the ingest readers as it grows (`follow`): a text log read line by line (verl console or JSONL, JSONL, CSV,
+ * OpenRLHF) a complete line at a time, any other (a TensorBoard run folder or event file, a TRL
+ * trainer_state.json, …) again whole when it changes; so the run, its warnings and the lines skipped are
+ * those `ingest` gives for the same bytes. Each time the run gains a point (a step with both entropy
  * and R), the run is analysed again (`analyzeRun`: the same ceiling and warnings `fit` gives) and
  * forecast (`forecastRun`), and `onUpdate` (then `onReport`) is called; while the run is too short to
  * forecast, the update carries `error` instead. A rewritten file (it shrank) starts the run over.
@@ -128,8 +92,8 @@ export function watch(path: string, options: WatchOptions): Watcher {
   const { onUpdate, onReport, onError, onWaiting, pollMs = 1000, id = runIdFromPath(path), signal, format, step, entropy, metric, trainReward = false, ...forecastOptions } =
     options;
   const { at: _at, steps: _steps, epsilon: _e, confidence: _c, replicates: _r, seed: _s, model: _m, holdout: _h, ...analyzeOptions } = forecastOptions;
-  const warnings = new Warnings();
-  let source: Source | undefined;
+  // Only the keys the key choice can use are kept, as `ingest` keeps them: a long run costs little memory.
+  const source = follow(path, { id, format, step, keep: new KeyFilter([entropy, metric, step]) });
   let points = 0;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
@@ -148,18 +112,10 @@ export function watch(path: string, options: WatchOptions): Watcher {
     waitingFor = reason;
   };
   const check = async (): Promise<void> => {
-    if (!source) {
-      let isDirectory = false;
-      try {
-        isDirectory = (await stat(path)).isDirectory();
-      } catch {
-        // Not there yet: a text log that the trainer has not created.
-        return waiting(`waiting for ${path} to appear`);
-      }
-      source = isDirectory ? tensorBoardSource(path, id, warnings) : textSource(path, id, { format, step }, warnings);
-    }
-    const raw = await source.read();
+    const raw = (await source.read())?.[0];
     if (!raw) {
+      // Not there yet: a log that the trainer has not created.
+      if (source.waiting === 'the file to be created') return waiting(`waiting for ${path} to appear`);
       if (points === 0) waiting(`waiting for the first validation point in ${path}`);
       return;
     }
@@ -181,9 +137,9 @@ export function watch(path: string, options: WatchOptions): Watcher {
     if (series.step.length === points) return;
     points = series.step.length;
     waitingFor = '';
-    const info: RunInfo = { id, source: path, format: raw.format, ...choice, points };
+    const info: RunInfo = { id, source: path, format: raw.format, ...choice, points, ...coverageOf(raw, choice) };
     const analysis = analyzeRun(series, analyzeOptions, info);
-    const update: WatchUpdate = { run: id, metric: choice.metric, points, info, series, analysis, forecast: null, warnings: [...warnings.list(), ...keyWarnings.list()] };
+    const update: WatchUpdate = { run: id, metric: choice.metric, points, info, series, analysis, forecast: null, warnings: [...source.warnings, ...keyWarnings.list()] };
     try {
       update.forecast = forecastRun(analysis, forecastOptions);
     } catch (error) {

@@ -7,7 +7,7 @@ import { fc } from '../property.ts';
 import { parseMlflowMetricLine } from '../../src/ingest/mlflow.ts';
 import { parseOpenRlhfConsole } from '../../src/ingest/openrlhf-console.ts';
 import { parsePythonLiteral, PySyntaxError } from '../../src/ingest/python-literal.ts';
-import { parseEventFile } from '../../src/ingest/tensorboard.ts';
+import { eventWriter, parseEventFile } from '../../src/ingest/tensorboard.ts';
 import { parseTrainerState } from '../../src/ingest/trl-state.ts';
 import type { RawRun } from '../../src/ingest/types.ts';
 import { parseWandbExport, parseWandbHistory } from '../../src/ingest/wandb.ts';
@@ -172,13 +172,13 @@ describe('parsers on random and mutated input', () => {
     });
     fc.assert(
       fc.property(fc.oneof(mutated, fc.uint8Array({ maxLength: 600 })), (input) => {
-        const steps: RawRun['steps'] = new Map();
+        const writer = eventWriter('<bytes>');
         try {
-          parseEventFile(input, steps, { warnings: new Warnings() });
+          parseEventFile(input, writer, { warnings: new Warnings() });
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
         }
-        for (const [step, metrics] of steps) for (const [tag, value] of metrics) assert.ok(written.has(`${step}|${tag}|${value}`));
+        for (const [step, metrics] of writer.run('r', '<bytes>', 'tensorboard').steps) for (const [tag, value] of metrics) assert.ok(written.has(`${step}|${tag}|${value}`));
       }),
       { numRuns: RUNS },
     );

@@ -15,7 +15,11 @@ const CONSOLE = [
   '\x1b[36m(TaskRunner pid=1)\x1b[0m step:1 - actor/entropy:np.float64(0.6) - critic/score/mean:0.1',
   '\x1b[36m(TaskRunner pid=1)\x1b[0m step:2 - actor/entropy:0.5 - val-core/openai/gsm8k/acc/mean@1:0.3',
   '\x1b[36m(TaskRunner pid=1)\x1b[0m step:4 - actor/entropy:0.4 - val-core/openai/gsm8k/acc/mean@1:0.35',
+  '',
 ].join('\n');
+
+/** The coverage note of CONSOLE: its first validation (step 0) comes before any entropy, as verl logs it. */
+const STEP0_NOTE = '3 validation steps, 2 with entropy: used 2; step 0 has no actor/entropy: not a point';
 
 /** Writes a file under the temp dir, creating folders. */
 function put(path: string, text: string): string {
@@ -59,7 +63,10 @@ describe('ingest', () => {
     ]);
     assert.deepEqual([...data.series[0].step], [2, 4]);
     assert.deepEqual([...data.series[0].metric], [0.3, 0.35]);
-    assert.deepEqual(warnings.list(), [`skipped ${join(dir, 'logs/README.md')}: unrecognised log format (expected ${KNOWN_FORMATS})`]);
+    assert.deepEqual(warnings.list(), [
+      `skipped ${join(dir, 'logs/README.md')}: unrecognised log format (expected ${KNOWN_FORMATS})`,
+      `${join(dir, 'logs/a.log')}: run 'a': ${STEP0_NOTE}`,
+    ]);
     assert.deepEqual(data.runTable.objects()[1], {
       id: 'b',
       source: join(dir, 'logs/sub/b.txt'),
@@ -79,7 +86,11 @@ describe('ingest', () => {
     const warnings = new Warnings();
     const data = await ingest([join(dir, 'logs/*.log'), join(dir, 'logs/**/a.*')], { warnings });
     assert.deepEqual(data.runs.map((r) => r.id), ['a', 'a-2']);
-    assert.deepEqual(warnings.list(), [`run id 'a' is used more than once; the run from ${join(dir, 'logs/a.log')} is 'a-2'`]);
+    assert.deepEqual(warnings.list(), [
+      `${join(dir, 'logs/a.log')}: run 'a': ${STEP0_NOTE}`,
+      `run id 'a' is used more than once; the run from ${join(dir, 'logs/a.log')} is 'a-2'`,
+      `${join(dir, 'logs/a.log')}: run 'a-2': ${STEP0_NOTE}`,
+    ]);
     await assert.rejects(ingest([join(dir, 'logs/*.csv')]), (e: unknown) => e instanceof InputError && e.message.endsWith('logs/*.csv: no files match this pattern'));
   });
 
@@ -94,6 +105,8 @@ describe('ingest', () => {
       metricKeys: ['eval_acc'],
       metricKind: 'user',
       points: 3,
+      coverage: { metric: 3, entropy: 3, points: 3 },
+      notes: [],
     });
     assert.deepEqual([...csv.series[0].entropy], [0.7, 0.6, 0.5]);
     const jsonl = await ingest([join(dir, 'tables/hist.jsonl')], { step: 'it', entropy: 'ent', metric: 'score/acc', runIds: ['mine'] });
@@ -114,7 +127,7 @@ describe('ingest', () => {
     const warnings = new Warnings();
     const data = await ingest([join(dir, 'binary.log')], { warnings });
     assert.equal(data.runs[0].points, 2);
-    assert.deepEqual(warnings.list(), []);
+    assert.deepEqual(warnings.list(), [`${join(dir, 'binary.log')}: run 'binary': ${STEP0_NOTE}`]);
   });
 
   it('names the file for missing, empty and unrecognised named inputs', async () => {

@@ -39,7 +39,7 @@ describe('steps', () => {
   it('a resumed run: rewritten steps keep the later values, in one warning with the count', async () => {
     const first = [1, 2, 3, 4].map((s) => line(s, 1 - s / 10, s / 10));
     const resumed = [3, 4, 5].map((s) => line(s, 0.5 - s / 100, s / 100));
-    const path = put('resumed.log', [...first, 'restarting from checkpoint 2', ...resumed].join('\n'));
+    const path = put('resumed.log', [...first, 'restarting from checkpoint 2', ...resumed, ''].join('\n'));
     const warnings = new Warnings();
     const data = await ingest([path], { warnings });
     assert.deepEqual([...data.series[0].step], [1, 2, 3, 4, 5]);
@@ -49,7 +49,7 @@ describe('steps', () => {
 
   it('steps out of order are sorted, with one warning; verl JSONL and CSV alike', async () => {
     const jsonl = put('order.jsonl', [3, 1, 2, 5, 4].map((s) => JSON.stringify({ step: s, data: { 'actor/entropy': s / 10, 'val-core/a/acc/mean@1': s } })).join('\n'));
-    const csv = put('order2.csv', ['step,actor/entropy,eval_accuracy', '2,0.2,2', '1,0.1,1', '3,0.3,3'].join('\n'));
+    const csv = put('order2.csv', ['step,actor/entropy,eval_accuracy', '2,0.2,2', '1,0.1,1', '3,0.3,3', ''].join('\n'));
     const warnings = new Warnings();
     const data = await ingest([jsonl, csv], { warnings });
     assert.deepEqual([...data.series[0].step], [1, 2, 3, 4, 5]);
@@ -72,7 +72,10 @@ describe('steps', () => {
     const data = await ingest([path], { warnings });
     assert.deepEqual([...data.series[0].step], [1, 4]);
     assert.ok(data.series[0].entropy.every(Number.isFinite) && data.series[0].metric.every(Number.isFinite));
-    assert.deepEqual(warnings.list(), [`${path}: 2 null or non-finite values dropped; first at line 2 (actor/entropy)`]);
+    assert.deepEqual(warnings.list(), [
+      `${path}: 2 null or non-finite values dropped; first at line 2 (actor/entropy)`,
+      `${path}: run 'nan': 3 validation steps, 2 with entropy: used 2; step 2 has no actor/entropy: not a point`,
+    ]);
   });
 });
 
@@ -81,7 +84,7 @@ describe('files that are not logs', () => {
     const empty = put('junk/empty.log', '');
     const binary = put('junk/random.bin', Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919 + 13) % 256)));
     const prose = put('junk/notes.txt', 'Training went well.\nNothing to parse here.\n');
-    put('junk/run.log', [line(1, 0.5, 0.1), line(2, 0.4, 0.2)].join('\n'));
+    put('junk/run.log', [line(1, 0.5, 0.1), line(2, 0.4, 0.2), ''].join('\n'));
     const reject = async (path: string, message: string) =>
       assert.rejects(ingest([path]), (e: unknown) => e instanceof InputError && e.message === message);
     await reject(empty, `${empty}: empty file`);
@@ -105,7 +108,7 @@ describe('files that are not logs', () => {
 describe('lines and encodings', () => {
   it('reads a 10 MB line (a sample dump in a console log, a big JSONL row) and the lines around it', async () => {
     const big = 'x'.repeat(10 * 1024 * 1024);
-    const log = put('big.log', [line(1, 0.5, 0.1), `(main_task pid=1) sample: ${big}`, line(2, 0.4, 0.2)].join('\n'));
+    const log = put('big.log', [line(1, 0.5, 0.1), `(main_task pid=1) sample: ${big}`, line(2, 0.4, 0.2), ''].join('\n'));
     const jsonl = put('big2.jsonl', [
       JSON.stringify({ step: 1, data: { 'actor/entropy': 0.5, 'val-core/a/acc/mean@1': 0.1 } }),
       JSON.stringify({ step: 2, data: { 'actor/entropy': 0.4, 'val-core/a/acc/mean@1': 0.2, text: big } }),

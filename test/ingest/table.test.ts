@@ -74,7 +74,7 @@ describe('parseCsvTable', () => {
 
   it('counts bad rows and cells, keeping what is good', () => {
     const warnings = new Warnings();
-    const text = ['step,entropy,acc,name', '1,0.5,0.1,a', 'x,0.4,0.2,b', '2,0.4,oops,c', '3,0.3,0.3,d,extra', '4,nan,0.4,e', '5,0.2', '6,"0.1,0.2,f', '7,0.1,0.2,"g"'].join('\n');
+    const text = ['step,entropy,acc,name', '1,0.5,0.1,a', 'x,0.4,0.2,b', '2,0.4,oops,c', '3,0.3,0.3,d,extra', '4,nan,0.4,e', '5,0.2', '6,"0.1,0.2,f', '7,0.1,0.2,"g"', ''].join('\n');
     const [run] = parseCsvTable(text, { source: 't.csv', warnings });
     assert.deepEqual([...run.steps.keys()], [1, 2, 4, 5, 7]);
     assert.deepEqual(run.steps.get(2), new Map([['entropy', 0.4]]));

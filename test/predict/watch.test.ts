@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ingest } from '../../src/ingest/index.ts';
 import { forecastRun } from '../../src/predict/forecast.ts';
-import { LineTail } from '../../src/predict/line-tail.ts';
 import { syntheticRun } from '../../src/predict/synthetic.ts';
 import { watch, type WatchUpdate } from '../../src/predict/watch.ts';
 import { REAL_LOGS } from '../helpers.ts';
@@ -16,22 +15,6 @@ before(async () => {
 });
 after(async () => {
   await rm(dir, { recursive: true, force: true });
-});
-
-test('LineTail returns only complete lines, keeps split UTF-8 whole, and notices a rewrite', async () => {
-  const path = join(dir, 'tail.log');
-  const tail = new LineTail(path);
-  assert.deepEqual(await tail.read(), { lines: [], reset: false }, 'missing file reads as empty');
-  await writeFile(path, 'step:1 - a:0.5\nstep:2 - a:0.');
-  assert.deepEqual((await tail.read()).lines, ['step:1 - a:0.5']);
-  assert.deepEqual((await tail.read()).lines, [], 'the half line is held back');
-  const e = Buffer.from('é');
-  await appendFile(path, Buffer.concat([Buffer.from('4\r\nnote '), e.subarray(0, 1)]));
-  assert.deepEqual((await tail.read()).lines, ['step:2 - a:0.4']);
-  await appendFile(path, Buffer.concat([e.subarray(1), Buffer.from('\n')]));
-  assert.deepEqual((await tail.read()).lines, ['note é']);
-  await writeFile(path, 'x\n');
-  assert.deepEqual(await tail.read(), { lines: ['x'], reset: true });
 });
 
 /** verl console lines of a synthetic run: a training line and a validation line per step. */
