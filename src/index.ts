@@ -12,8 +12,11 @@ export { Rng, hashUniform } from './util/rng.ts';
 export {
   ingest,
   writeTidy,
+  formatTidy,
   loadLog,
   detectFormat,
+  runIdFromPath,
+  follow,
   chooseKeys,
   toSeries,
   parseVerlConsole,
@@ -33,7 +36,8 @@ export {
   normalizeAlgorithm,
   formatRunMeta,
 } from './ingest/index.ts';
-export type { Dataset, IngestOptions, IngestProgress, KeyChoice, LogFormat, MetricKind, MetaOrigin, RawRun, RunInfo, RunMeta, RunSeries, TrainerSettings } from './ingest/types.ts';
+export type { Coverage, Dataset, IngestOptions, IngestProgress, KeyChoice, LogFormat, MetricKind, MetaOrigin, RawRun, RunInfo, RunMeta, RunSeries, TrainerSettings } from './ingest/types.ts';
+export type { Follower, FollowOptions, TidyFormat } from './ingest/index.ts';
 
 // Fit: one fit type (LawFit) for every law; entropy-exp is solved exactly.
 export { fitEntropyLaw, type EntropyLawOptions } from './fit/entropy-law.ts';

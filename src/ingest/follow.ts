@@ -112,6 +112,7 @@ export function follow(path: string, options: FollowOptions = {}): Follower {
   let warnings: string[] = [];
   let waiting: string | undefined = 'the file to be created';
   let dirSeen = '';
+  let dirReader: FormatReader | undefined;
 
   /** Reads a log whole with its reader; an error while it is written is a reason to wait, not to stop. */
   const readWhole = async (reader: FormatReader): Promise<RawRun[] | null> => {
@@ -132,7 +133,7 @@ export function follow(path: string, options: FollowOptions = {}): Follower {
     const now = await signature(path);
     if (now.text === dirSeen) return null;
     dirSeen = now.text;
-    const reader = await claimDirectory(path);
+    const reader = (dirReader = await claimDirectory(path));
     if (!reader) {
       if (now.files === 0) {
         waiting = 'a log in this folder';
@@ -158,12 +159,25 @@ export function follow(path: string, options: FollowOptions = {}): Follower {
   /** A reader's rejection that may be a wrong guess of the format: the file is short and the format not given. */
   const mayBeWrongGuess = (error: unknown): boolean => error instanceof InputError && format === undefined && file.headBytes <= DETECT_HEAD_BYTES;
 
-  /** Forgets the guessed format, to sniff the file's first bytes again when more come. */
-  const unguess = (error: InputError): void => {
-    waiting = `more lines (${error.message})`;
-    file.reader = undefined;
-    file.parser = undefined;
-    file.splitter = undefined;
+  /**
+   * Forgets the guessed format and sniffs the file's first bytes again at once (with the lines that refuted
+   * the guess, they may say another format); a second refusal waits for more lines.
+   */
+  const unguess = async (error: InputError): Promise<void> => {
+    const forget = (why: InputError) => {
+      waiting = `more lines (${why.message})`;
+      file.reader = undefined;
+      file.parser = undefined;
+      file.splitter = undefined;
+    };
+    forget(error);
+    try {
+      await take(Buffer.alloc(0));
+      file.parser?.peek?.(undefined);
+    } catch (again) {
+      if (!mayBeWrongGuess(again)) throw again;
+      forget(again as InputError);
+    }
   };
 
   /** Feeds bytes to the line parser, or, while the format is not known, keeps them and sniffs them. */
@@ -237,7 +251,7 @@ export function follow(path: string, options: FollowOptions = {}): Follower {
         } catch (error) {
           // While the file is short, a format its reader rejects may be a wrong guess: wait for more lines.
           if (!mayBeWrongGuess(error)) throw error;
-          unguess(error as InputError);
+          await unguess(error as InputError);
         }
       }
       if (!file.reader) return rewritten ? [] : null;
@@ -249,8 +263,8 @@ export function follow(path: string, options: FollowOptions = {}): Follower {
         return peek();
       } catch (error) {
         if (!mayBeWrongGuess(error)) throw error;
-        unguess(error as InputError);
-        return null;
+        await unguess(error as InputError);
+        return file.parser ? peek() : null;
       }
     } finally {
       await handle.close();
@@ -272,6 +286,7 @@ export function follow(path: string, options: FollowOptions = {}): Follower {
         const had = file.offset > 0 || dirSeen !== '';
         file = new FileFollow();
         dirSeen = '';
+        dirReader = undefined;
         return had ? [] : null;
       }
       if (now.isDirectory()) return readDirectory();
@@ -284,7 +299,7 @@ export function follow(path: string, options: FollowOptions = {}): Follower {
       return waiting;
     },
     get format() {
-      return file.reader?.format;
+      return (dirReader ?? file.reader)?.format;
     },
   };
 }

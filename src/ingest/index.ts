@@ -1,13 +1,19 @@
 /** The ingest stage: training logs in, (run, step, entropy, R) points out. */
 
 // Loading
-export { ingest, loadLog, runIdFromPath, buildTables } from './load.ts';
+export { ingest, loadLog, buildTables } from './load.ts';
+export { runIdFromPath, LOG_EXTENSIONS } from './run-id.ts';
+export { follow } from './follow.ts';
+export type { Follower, FollowOptions } from './follow.ts';
+export { coverageOf } from './coverage.ts';
+export type { CoverageReport } from './coverage.ts';
 export type { LoadLogOptions } from './load.ts';
 export { expandInput } from './inputs.ts';
 export type { ExpandedInput, InputEntry } from './inputs.ts';
 export { readLineStream, readLineFile, parseLines, MAX_LINE_BYTES } from './line-stream.ts';
 export type { LineParser, LineStreamOptions } from './line-stream.ts';
 export { StepWriter, KeyFilter, tableRun } from './step-writer.ts';
+export type { StepWriterOptions } from './step-writer.ts';
 export { StepTable } from './step-table.ts';
 export { JsonLineScanner, ScannedLines, ValueType, typeOf, depthOf } from './json-scan.ts';
 export type { JsonLineVisitor } from './json-scan.ts';
@@ -15,19 +21,20 @@ export { writeTidy, formatTidy } from './tidy.ts';
 export type { TidyFormat } from './tidy.ts';
 
 // Format detection
-export { detectFormat, sniffFormat, DETECT_HEAD_BYTES } from './detect.ts';
-export { READERS, LINE_READERS, DIRECTORY_READERS, KNOWN_FORMATS, sniffFile, claimDirectory } from './registry.ts';
+export { detectFormat, sniffFormat, readerFor, DETECT_HEAD_BYTES } from './detect.ts';
+export { READERS, LINE_READERS, DIRECTORY_READERS, KNOWN_FORMATS, readerOf, sniffFile, claimDirectory } from './registry.ts';
 export type { LineLoadOptions } from './registry.ts';
-export type { FormatReader, SniffInput, ReaderLoadOptions } from './reader.ts';
+export type { FormatReader, SniffInput, ReaderLoadOptions, LineParserOptions } from './reader.ts';
 
 // Readers
-export { parseVerlConsole, verlConsoleParser, parseVerlConsoleLine, stripConsolePrefixes, isVerlConsoleMetricLine } from './verl-console.ts';
+export { parseVerlConsole, verlConsoleParser, parseVerlConsoleLine, stripConsolePrefixes, isVerlConsoleMetricLine, sniffVerlConsole } from './verl-console.ts';
 export type { VerlConsoleLine, VerlConsoleOptions } from './verl-console.ts';
-export { parseVerlJsonl, verlJsonlParser, parseVerlJsonlLine } from './verl-jsonl.ts';
+export { parseVerlJsonl, verlJsonlParser, parseVerlJsonlLine, sniffVerlJsonl } from './verl-jsonl.ts';
 export type { VerlJsonlLine, VerlJsonlOptions } from './verl-jsonl.ts';
 export { chooseStepColumn, DEFAULT_STEP_KEYS, RUN_COLUMN } from './table.ts';
-export { parseCsvTable, csvTableParser } from './csv-table.ts';
-export { parseJsonlTable, jsonlTableParser } from './jsonl-table.ts';
+export { parseCsvTable, csvTableParser, sniffCsv } from './csv-table.ts';
+export { parseJsonlTable, jsonlTableParser, sniffJsonl } from './jsonl-table.ts';
+export { parseOpenRlhfConsole, openRlhfConsoleParser } from './openrlhf-console.ts';
 export type { TableOptions } from './table.ts';
 export { parseCsvLine, csvRecords, detectDelimiter, formatCsvField } from './csv.ts';
 export { parseJsonObjectLine, flattenNumbers } from './json-line.ts';

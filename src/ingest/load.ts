@@ -14,7 +14,6 @@ import { KeyFilter } from './step-writer.ts';
 import type { Dataset, IngestOptions, RawRun, RunInfo, RunSeries } from './types.ts';
 
 export { writeTidy } from './tidy.ts';
-export { runIdFromPath } from './run-id.ts';
 
 /** Options of `loadLog`. */
 export interface LoadLogOptions {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REAL_LOGS } from '../helpers.ts';
-import { formatTidy, ingest, InputError, KNOWN_FORMATS, runIdFromPath, UsageError, Warnings, writeTidy } from './imports.ts';
+import { buildTables, formatTidy, ingest, InputError, KNOWN_FORMATS, LOG_EXTENSIONS, runIdFromPath, UsageError, Warnings, writeTidy } from './imports.ts';
 
 const LOGS = REAL_LOGS;
 let dir = '';
@@ -50,6 +50,34 @@ describe('runIdFromPath', () => {
     assert.equal(runIdFromPath('run-lr0.567'), 'run-lr0.567');
     assert.equal(runIdFromPath('h.jsonl'), 'h');
     assert.equal(runIdFromPath('.log'), '.log');
+  });
+
+  it('drops only a known log extension, for files and folders, and every reader names runs with it', async () => {
+    assert.equal(runIdFromPath('logs/run-lr0.567.log'), 'run-lr0.567');
+    assert.equal(runIdFromPath('logs/run-lr0.567'), 'run-lr0.567');
+    assert.equal(runIdFromPath('qwen-7b.v2.JSONL'), 'qwen-7b.v2');
+    assert.equal(runIdFromPath('history.ndjson'), 'history');
+    assert.equal(runIdFromPath('run.tsv'), 'run');
+    assert.equal(runIdFromPath('train.out'), 'train');
+    assert.equal(runIdFromPath('archive.tar'), 'archive.tar');
+    assert.equal(runIdFromPath('mlruns/0/4f1c/'), '4f1c');
+    assert.equal(runIdFromPath('tb/exp.lr1e-6'), 'exp.lr1e-6');
+    for (const ext of LOG_EXTENSIONS) assert.equal(runIdFromPath(`a/run-0.5${ext}`), 'run-0.5', ext);
+    // The same rule whatever reads the file: a verl log, a CSV, an OpenRLHF log, W&B history.
+    const files = {
+      'ids/run-lr0.567': CONSOLE,
+      'ids/csv-lr0.5.csv': 'step,actor/entropy,eval_accuracy\n1,0.5,0.1\n',
+      'ids/openrlhf-lr0.25': "✨ Global step 1: {'entropy_loss': 0.5, 'eval_math_pass1': 0.1}\n",
+      'ids/wandb-lr0.125.jsonl': '{"_step": 1, "_runtime": 2, "train/entropy": 0.5, "eval/acc": 0.1}\n',
+    };
+    for (const [path, text] of Object.entries(files)) put(path, text);
+    const data = await ingest(Object.keys(files).map((p) => join(dir, p)), { metric: undefined });
+    assert.deepEqual(data.runs.map((r) => [r.id, r.format]), [
+      ['run-lr0.567', 'verl-console'],
+      ['csv-lr0.5', 'csv'],
+      ['openrlhf-lr0.25', 'openrlhf-console'],
+      ['wandb-lr0.125', 'wandb-history'],
+    ]);
   });
 });
 
@@ -172,6 +200,30 @@ describe('writeTidy', () => {
     const csvText = readFileSync(join(dir, 'tidy.csv'), 'utf8');
     assert.equal(csvText.split('\n')[0], 'run,step,entropy,metric');
     assert.equal(csvText.split('\n')[1], 'Qwen2.5-0.5B-bsz256_2-prompt1024-resp512-0.567,9,0.539,0.013');
+  });
+
+  it('writes Dataset.points, the Arquero table, with every digit: awkward doubles and names round-trip', async () => {
+    const values = [5e-324, 0.1 + 0.2, 1 / 3, -1e-300, 123456789.12345679, 2 ** -1074 * 3, 0.539, 1e21];
+    const names = ['a,b', 'quote"d', 'line\nbreak', '<b>html</b>', '\x1b[31mred\x1b[0m'];
+    const series = names.map((run, r) => ({
+      run,
+      step: Float64Array.from(values, (_, i) => i * 10 + r),
+      entropy: Float64Array.from(values, (v, i) => v * (i % 2 ? -1 : 1)),
+      metric: Float64Array.from(values, (v) => v / 7),
+    }));
+    const runs = names.map((id) => ({ id, source: 'x', format: 'csv' as const, entropyKey: 'h', metric: 'r', metricKeys: ['r'], metricKind: 'user' as const, points: values.length }));
+    const dataset = { runs, series, ...buildTables(runs, series) };
+    for (const ext of ['csv', 'jsonl']) {
+      const path = join(dir, `exact.${ext}`);
+      await writeTidy(dataset, path);
+      const back = await ingest([path]);
+      assert.deepEqual(back.runs.map((r) => r.id), names, ext);
+      assert.deepEqual(back.series, series, ext);
+    }
+    // What is written is the table, so a filtered table writes its rows only.
+    const some = dataset.points.filter((d: { step: number }) => d.step < 20);
+    assert.equal(formatTidy({ points: some }, 'jsonl').trim().split('\n').length, some.numRows());
+    assert.equal(formatTidy({ points: some.filter(() => false) }, 'jsonl'), '');
   });
 
   it('quotes run ids that need it and rejects other extensions', async () => {

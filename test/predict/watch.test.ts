@@ -145,3 +145,21 @@ test('watch follows a TensorBoard run folder as its event file grows, a cut reco
   assert.equal(seen.at(-1), 10);
   assert.ok(seen.every((p, i) => i === 0 || p > seen[i - 1]), `points only grow: ${seen.join(',')}`);
 });
+
+test('watch skips CSV rows with more fields than the header, with the warning ingest gives', async () => {
+  const path = join(dir, 'extra.csv');
+  const run = syntheticRun({ seed: 5, points: 6 });
+  const rows = Array.from(run.step, (s, i) => `${s},${run.entropy[i]},${run.metric[i]}${i === 2 ? ',extra' : ''}`);
+  await writeFile(path, ['step,actor/entropy,eval_accuracy', ...rows, ''].join('\n'));
+  const updates: WatchUpdate[] = [];
+  const w = watch(path, { pollMs: 60_000, replicates: 20, onUpdate: (u) => void updates.push(u) });
+  await w.poll();
+  await w.stop();
+  const data = await ingest([path]);
+  const last = updates.at(-1)!;
+  assert.equal(last.points, 5);
+  assert.deepEqual(last.series, data.series[0]);
+  const skipped = `${path}: 1 rows with more fields than the header skipped; first at line 4 (4 fields, header has 3)`;
+  assert.ok(data.warnings.includes(skipped));
+  assert.ok(last.warnings.includes(skipped), last.warnings.join('\n'));
+});
