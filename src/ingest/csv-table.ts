@@ -14,14 +14,16 @@ import type { RawRun } from './types.ts';
 /**
  * True if a file head is a CSV table: its first non-blank line is a header of at least two delimited,
  * non-empty names (which keeps prose with a comma out), and the next line, if any, has as many fields.
- * Binary data (NUL bytes) is not.
+ * Binary data (control characters in the header) is not.
  *
  * @example
  * sniffCsv(['step,entropy,acc', '1,0.5,0.2']) // => true
  */
 export function sniffCsv(lines: readonly string[]): boolean {
   const first = lines.findIndex((l) => l.trim() !== '');
-  if (first < 0 || lines[first].includes('\0')) return false;
+  // A header is text: control characters other than a tab mean binary data (or a terminal's output).
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  if (first < 0 || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(lines[first])) return false;
   const next = lines.slice(first + 1).find((l) => l.trim() !== '');
   const delimiter = detectDelimiter(lines[first], next);
   if (delimiter === undefined) return false;

@@ -58,6 +58,19 @@ export function parseJsonObjectLine(line: string): JsonLine {
   return { ok: true, value: value as Record<string, unknown> };
 }
 
+/**
+ * How deep a logged object may nest: far beyond any logger's (verl nests a level or two, W&B a few), low
+ * enough that the recursive readers of an object cannot exhaust the stack (or build keys of quadratic size).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Thrown by the readers of an object nested deeper than `MAX_JSON_DEPTH`; the caller skips that line, counted. */
+export class JsonTooDeep extends Error {
+  constructor() {
+    super(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+}
+
 /** What `flattenNumbers` found besides the numbers. */
 export interface FlattenResult {
   /** Keys whose value was `null` (how JSON loggers write NaN) or a number beyond a double (`1e999`). */
@@ -67,7 +80,8 @@ export interface FlattenResult {
 /**
  * Collects the finite numeric leaves of an object under `/`-joined keys (`{actor: {entropy: 0.5}}` →
  * `actor/entropy`). Booleans count as 0/1 (Python bools are ints); strings and arrays are not metrics and
- * are skipped; `null` and numbers that parsed to ±Infinity are listed as missing.
+ * are skipped; `null` and numbers that parsed to ±Infinity are listed as missing. Throws `JsonTooDeep` for an
+ * object nested deeper than `MAX_JSON_DEPTH`.
  *
  * @example
  * const out = new Map(); flattenNumbers({ a: { b: 1 }, c: 'x' }, out); out // => Map { 'a/b' => 1 }
@@ -77,7 +91,9 @@ export function flattenNumbers(
   out: Map<string, number>,
   prefix = '',
   result: FlattenResult = { missing: [] },
+  depth = 0,
 ): FlattenResult {
+  if (depth >= MAX_JSON_DEPTH) throw new JsonTooDeep();
   for (const [k, v] of Object.entries(object)) {
     const key = prefix ? `${prefix}/${k}` : k;
     if (typeof v === 'number') {
@@ -86,7 +102,7 @@ export function flattenNumbers(
     }
     else if (typeof v === 'boolean') out.set(key, v ? 1 : 0);
     else if (v === null) result.missing.push(key);
-    else if (typeof v === 'object' && !Array.isArray(v)) flattenNumbers(v as Record<string, unknown>, out, key, result);
+    else if (typeof v === 'object' && !Array.isArray(v)) flattenNumbers(v as Record<string, unknown>, out, key, result, depth + 1);
   }
   return result;
 }

@@ -1,7 +1,7 @@
 /** Plain JSONL tables: one flat (or nested) object per line, the step taken from a key. */
 import { inputError } from '../util/errors.ts';
 import { IssueCounter } from './issues.ts';
-import { parseJsonObjectLine } from './json-line.ts';
+import { JsonTooDeep, MAX_JSON_DEPTH, parseJsonObjectLine } from './json-line.ts';
 import { ScannedLines, typeOf, ValueType } from './json-scan.ts';
 import { parseLines, type LineParser } from './line-stream.ts';
 import { chooseStepColumn, DEFAULT_STEP_KEYS, RUN_COLUMN, RunGroups, type TableOptions } from './table.ts';
@@ -44,7 +44,9 @@ function collect(
   missing: (key: string) => void,
   wanted: Map<string, boolean>,
   wants: ((key: string) => boolean) | undefined,
+  depth = 0,
 ): void {
+  if (depth >= MAX_JSON_DEPTH) throw new JsonTooDeep();
   for (const k in object) {
     const v = object[k];
     const key = prefix === '' ? k : `${prefix}/${k}`;
@@ -58,7 +60,7 @@ function collect(
       // Missing values are counted whether kept or not, so the warnings do not depend on the filter.
       if (v === null || (typeof v === 'number' && !Number.isFinite(v))) missing(key);
       else if (keep) out.set(key, typeof v === 'boolean' ? (v ? 1 : 0) : v);
-    } else if (typeof v === 'object' && !Array.isArray(v)) collect(v as Record<string, unknown>, key, out, missing, wanted, wants);
+    } else if (typeof v === 'object' && !Array.isArray(v)) collect(v as Record<string, unknown>, key, out, missing, wanted, wants, depth + 1);
   }
 }
 
@@ -118,7 +120,12 @@ export function jsonlTableParser(options: TableOptions = {}): LineParser<RawRun[
     const parsed = parseJsonObjectLine(text);
     if (!parsed.ok) return bad.add(n, parsed.reason);
     metrics.clear();
-    collect(parsed.value, '', metrics, (key) => missing.add(n, key), wanted, wants);
+    try {
+      collect(parsed.value, '', metrics, (key) => missing.add(n, key), wanted, wants);
+    } catch (error) {
+      if (error instanceof JsonTooDeep) return bad.add(n, error.message);
+      throw error;
+    }
     const value = parsed.value[RUN_COLUMN];
     addRow(typeof value === 'string' || typeof value === 'number' ? String(value) : undefined, n);
   };

@@ -267,12 +267,13 @@ export async function loadTensorBoard(path: string, options: TensorBoardOptions 
   return runs;
 }
 
-/** The TensorBoard reader: an event file (by its first record's checksum) or a folder with event files. */
+/** The TensorBoard reader: an event file (by its first record's checksum, or its name) or a folder with event files. */
 export const tensorboardReader: FormatReader = {
   format: 'tensorboard',
   label: 'a TensorBoard event file or run folder',
   async sniff({ path, isDirectory, head }) {
-    if (!isDirectory) return startsWithRecord(head) || (EVENT_FILE.test(basename(path)) && head.length === 0);
+    // A file named as an event file is one even when its first record is damaged: the reader skips to the next.
+    if (!isDirectory) return startsWithRecord(head) || EVENT_FILE.test(basename(path));
     try {
       return (await runFolders(path)).length > 0;
     } catch {

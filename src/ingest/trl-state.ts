@@ -6,7 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inputError } from '../util/errors.ts';
 import type { Warnings } from '../util/warnings.ts';
-import { flattenNumbers, parseJsonObjectLine } from './json-line.ts';
+import { flattenNumbers, JsonTooDeep, parseJsonObjectLine } from './json-line.ts';
 import { headText, io, nameFromFolder, type FormatReader } from './reader.ts';
 import { StepWriter, type KeyFilter } from './step-writer.ts';
 import type { RawRun } from './types.ts';
@@ -50,7 +50,8 @@ export function parseTrainerState(text: string, options: TrainerStateOptions = {
   const parsed = parseJsonObjectLine(text);
   if (!parsed.ok) {
     const position = /position (\d+)/.exec(parsed.reason);
-    const line = position ? lineAt(text, Number(position[1])) : undefined;
+    // A text cut short ends the JSON early: the place to look is its last line.
+    const line = position ? lineAt(text, Number(position[1])) : /end of JSON input/.test(parsed.reason) ? lineAt(text, text.length) : undefined;
     inputError(`not a trainer_state.json (${parsed.reason})`, { file: source, line });
   }
   const history = parsed.value.log_history;
@@ -58,6 +59,7 @@ export function parseTrainerState(text: string, options: TrainerStateOptions = {
   // Entries are located by their index: there are no line numbers after parsing.
   const writer = new StepWriter(source, { keep, where: (i) => `log_history[${i}]` });
   const noStep: number[] = [];
+  const tooDeep: number[] = [];
   const missing: string[] = [];
   for (let i = 0; i < history.length; i++) {
     const entry: unknown = history[i];
@@ -69,7 +71,14 @@ export function parseTrainerState(text: string, options: TrainerStateOptions = {
       continue;
     }
     const metrics = new Map<string, number>();
-    const { missing: nulls } = flattenNumbers(record, metrics);
+    let nulls: string[];
+    try {
+      nulls = flattenNumbers(record, metrics).missing;
+    } catch (error) {
+      if (!(error instanceof JsonTooDeep)) throw error;
+      tooDeep.push(i);
+      continue;
+    }
     metrics.delete('step');
     // There are no line numbers after parsing; the entry index and key locate the value instead.
     for (const key of nulls) missing.push(`log_history[${i}].${key}`);
@@ -79,6 +88,9 @@ export function parseTrainerState(text: string, options: TrainerStateOptions = {
   }
   if (noStep.length > 0) {
     warnings?.warn(`${source}: ${noStep.length} log_history entries without a numeric "step" skipped; first is log_history[${noStep[0]}]`);
+  }
+  if (tooDeep.length > 0) {
+    warnings?.warn(`${source}: ${tooDeep.length} log_history entries ${new JsonTooDeep().message} skipped; first is log_history[${tooDeep[0]}]`);
   }
   if (missing.length > 0) {
     warnings?.warn(`${source}: ${missing.length} null or non-finite values dropped; first is ${missing[0]}`);

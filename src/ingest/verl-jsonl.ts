@@ -1,6 +1,6 @@
 import type { Warnings } from '../util/warnings.ts';
 import { IssueCounter } from './issues.ts';
-import { flattenNumbers, parseJsonObjectLine } from './json-line.ts';
+import { flattenNumbers, JsonTooDeep, parseJsonObjectLine } from './json-line.ts';
 import { depthOf, ScannedLines, typeOf, ValueType } from './json-scan.ts';
 import { parseLines, type LineParser } from './line-stream.ts';
 import { StepWriter, type KeyFilter } from './step-writer.ts';
@@ -27,8 +27,13 @@ export function parseVerlJsonlLine(line: string): VerlJsonlLine {
   if (typeof step !== 'number' || !Number.isFinite(step)) return { ok: false, reason: 'no numeric "step"' };
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return { ok: false, reason: 'no object "data"' };
   const metrics = new Map<string, number>();
-  const { missing } = flattenNumbers(data as Record<string, unknown>, metrics);
-  return { ok: true, step, metrics, missing };
+  try {
+    const { missing } = flattenNumbers(data as Record<string, unknown>, metrics);
+    return { ok: true, step, metrics, missing };
+  } catch (error) {
+    if (error instanceof JsonTooDeep) return { ok: false, reason: error.message };
+    throw error;
+  }
 }
 
 /**

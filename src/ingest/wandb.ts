@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { inputError } from '../util/errors.ts';
 import type { Warnings } from '../util/warnings.ts';
 import { IssueCounter, splitLines } from './issues.ts';
-import { parseJsonObjectLine } from './json-line.ts';
+import { JsonTooDeep, MAX_JSON_DEPTH, parseJsonObjectLine } from './json-line.ts';
 import { headText, io, type FormatReader } from './reader.ts';
 import { isCandidateKey } from './choose-keys.ts';
 import { runIdFromPath } from './run-id.ts';
@@ -115,14 +115,15 @@ export function parseWandbExport(text: string, options: WandbOptions = {}): RawR
 const isSystemKey = (key: string) => key === '' || key.startsWith('_');
 
 /** Adds the numeric leaves of a history row; W&B media objects (dicts with `_type`) are not metrics. */
-function collectRow(row: Record<string, unknown>, prefix: string, out: Map<string, number>, nonFinite: string[]): void {
+function collectRow(row: Record<string, unknown>, prefix: string, out: Map<string, number>, nonFinite: string[], depth = 0): void {
+  if (depth >= MAX_JSON_DEPTH) throw new JsonTooDeep();
   for (const [k, v] of Object.entries(row)) {
     const key = prefix ? `${prefix}/${k}` : k;
     if (!prefix && isSystemKey(k)) continue;
     if (typeof v === 'number') out.set(key, v);
     else if (typeof v === 'boolean') out.set(key, v ? 1 : 0);
     else if (v === null) nonFinite.push(key);
-    else if (typeof v === 'object' && !Array.isArray(v) && !('_type' in v)) collectRow(v as Record<string, unknown>, key, out, nonFinite);
+    else if (typeof v === 'object' && !Array.isArray(v) && !('_type' in v)) collectRow(v as Record<string, unknown>, key, out, nonFinite, depth + 1);
   }
 }
 
@@ -164,7 +165,13 @@ export function parseWandbHistory(text: string, options: WandbOptions = {}): Raw
     }
     const values = new Map<string, number>();
     const nonFinite: string[] = [];
-    collectRow(parsed.value, '', values, nonFinite);
+    try {
+      collectRow(parsed.value, '', values, nonFinite);
+    } catch (error) {
+      if (!(error instanceof JsonTooDeep)) throw error;
+      bad.add(i + 1, error.message);
+      continue;
+    }
     let recorded = false;
     for (const [key, value] of values) {
       if (!Number.isFinite(value)) {
