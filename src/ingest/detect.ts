@@ -14,11 +14,11 @@ import type { LogFormat } from './types.ts';
  */
 export const DETECT_HEAD_BYTES = 1 << 20;
 
-/** The first bytes of a file (at most `DETECT_HEAD_BYTES`). */
-export async function readHead(path: string): Promise<Uint8Array> {
+/** The first bytes of a file (at most `DETECT_HEAD_BYTES`; `size`, when known, keeps a small file's buffer small). */
+export async function readHead(path: string, size = DETECT_HEAD_BYTES): Promise<Uint8Array> {
   const handle = await io(path, () => open(path, 'r'));
   try {
-    const buffer = new Uint8Array(DETECT_HEAD_BYTES);
+    const buffer = new Uint8Array(Math.max(1, Math.min(size, DETECT_HEAD_BYTES)));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     return buffer.subarray(0, bytesRead);
   } finally {
@@ -53,10 +53,12 @@ async function fileReader(path: string, head: Uint8Array): Promise<FormatReader>
  * (await readerFor('logs/qwen.log')).format // => 'verl-console'
  */
 export async function readerFor(path: string): Promise<FormatReader> {
-  if ((await io(path, () => stat(path))).isDirectory()) {
+  const info = await io(path, () => stat(path));
+  if (info.isDirectory()) {
     return (await claimDirectory(path)) ?? inputError(`not a run directory (expected ${KNOWN_FORMATS})`, { file: path });
   }
-  return fileReader(path, await readHead(path));
+  // A file still growing may be longer than its size said: the head is read up to the size, or one byte more.
+  return fileReader(path, await readHead(path, info.size + 1));
 }
 
 /**
