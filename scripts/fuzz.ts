@@ -16,6 +16,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import { caseFiles, FUZZ_FORMATS, numbersIn, runCase, writeCase, type CaseResult } from './fuzz-cases.ts';
+import { READERS } from '../src/ingest/registry.ts';
 import type { LogFormat } from '../src/ingest/types.ts';
 
 /** The value of a flag, or `fallback`. */
@@ -126,6 +127,8 @@ const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String
 const line = (cells: Array<string | number>) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
 console.log(line(header));
 for (const r of rows) console.log(line(r));
+const unfuzzed = READERS.map((r) => r.format).filter((f) => !FUZZ_FORMATS.includes(f));
+if (unfuzzed.length > 0) console.log(`formats of the registry without a base log here (not fuzzed): ${unfuzzed.join(', ')}`);
 console.log(`${all[1]} cases in ${seconds.toFixed(1)} s wall (${workers} workers, ${timeoutMs} ms bound per case)`);
 for (const f of failures.slice(0, 20)) console.log(f);
 if (failures.length > 20) console.log(`… and ${failures.length - 20} more`);

@@ -59,10 +59,13 @@ function uniqueId(id: string, taken: Set<string>, source: string, warnings: Warn
  * TensorBoard run folder, an MLflow store, a TRL output folder: one run each, or one per MLflow run), a
  * directory (walked recursively, run directories inside taken whole; dotfiles and files of no recognised
  * format are skipped with a warning) or a glob pattern. Formats are detected from content (see `READERS`).
- * Line formats are streamed, keeping only the keys the key choice can use, so memory stays small whatever
- * the file size. Per run, the keys are chosen by `chooseKeys` and the points
- * are the steps with both entropy and R (`toSeries`); a run without points is left out with a warning.
- * Run ids come from file names (without extension) or `options.runIds`, one per input; repeats get `-2`.
+ * Every reader keeps only the keys the key choice can use, and line formats are streamed, so memory stays
+ * small whatever the file size. Per run, the keys are chosen by `chooseKeys` and the points are the steps
+ * with both entropy and R (`toSeries`); a run without points is left out with a warning. Each run's
+ * `coverage` counts its steps with R, with entropy and with both, and its `notes` say where steps with R
+ * were lost (each also a warning). Run ids come from file names (`runIdFromPath`) or `options.runIds`, one
+ * per input; repeats get `-2`. The warnings come back in `Dataset.warnings`, and go to `options.warnings`
+ * too when it is given (also those of a read that fails).
  *
  * Throws an `InputError` naming the file for a named file that is missing, unreadable, empty or
  * unrecognised, for a key given but absent, and when no run has points; a `UsageError` for `runIds` that do

@@ -12,7 +12,6 @@ import { jsonlTableParser, sniffJsonl } from './jsonl-table.ts';
 import { readLineFile, utf16Encoding, type LineParser } from './line-stream.ts';
 import { headLines, io, type FormatReader, type LineParserOptions, type ReaderLoadOptions, type SniffInput } from './reader.ts';
 import { runIdFromPath } from './run-id.ts';
-import type { KeyFilter } from './step-writer.ts';
 import type { LogFormat, RawRun } from './types.ts';
 import { sniffVerlConsole, verlConsoleParser } from './verl-console.ts';
 import { sniffVerlJsonl, verlJsonlParser } from './verl-jsonl.ts';
@@ -21,8 +20,6 @@ import { sniffVerlJsonl, verlJsonlParser } from './verl-jsonl.ts';
 export interface LineLoadOptions extends ReaderLoadOptions {
   /** The step column of plain CSV/JSONL. Default: the first of `DEFAULT_STEP_KEYS`. */
   step?: string;
-  /** Keeps only the keys it has. Default: every key. */
-  keep?: KeyFilter;
   /** Called with the bytes of each chunk read. Default: none. */
   onBytes?: (bytes: number) => void;
 }
