@@ -28,17 +28,26 @@ export const FUZZ_FORMATS: readonly LogFormat[] = [
   'tensorboard',
   'trl-state',
   'openrlhf-console',
+  'roll-console',
+  'prime-rl',
   'wandb-export',
   'wandb-history',
+  'wandb-run',
   'mlflow',
+  'mlflow-sqlite',
+  'trackio',
 ];
 
-/** A base log: its files (path relative to the case folder → bytes) and the path `ingest` is given. */
+/** A base log: its files (path relative to the case folder → bytes) and the paths `ingest` is given. */
 interface Base {
   files: Record<string, Buffer>;
-  input: string;
-  /** For binary logs, the values the writer was given (points must come from these); text logs use their text. */
+  inputs: string[];
+  /** The inputs are one run (`--join`). */
+  join?: boolean;
+  /** For TensorBoard, the values the writer was given (points must come from these). */
   values?: Set<number>;
+  /** Numbers may be stored as bytes (SQLite's big-endian doubles and integers), not only as text. */
+  binaryNumbers?: boolean;
 }
 
 /** A small synthetic run: 24 steps, entropy falling, accuracy rising, validation every other step. */
@@ -70,23 +79,35 @@ function bases(): Record<LogFormat, Base> {
   };
   // The TensorBoard fixture of tensorboardX (test/fixtures/tensorboard/make_fixtures.py) and the values it wrote.
   const tb = JSON.parse(readFileSync(join(FIXTURES, 'tensorboard', 'expected.json'), 'utf8')) as { simple: { points: Array<[number, string, number]> } };
+  const fixtureFile = (path: string) => readFileSync(join(FIXTURES, path));
   return {
-    'verl-console': { files: { 'train.log': text(console_.join('\n') + '\n') }, input: 'train.log' },
-    'verl-jsonl': { files: { 'metrics.jsonl': text(verlJsonl.join('\n') + '\n') }, input: 'metrics.jsonl' },
-    jsonl: { files: { 'history.jsonl': text(jsonl.join('\n') + '\n') }, input: 'history.jsonl' },
-    csv: { files: { 'table.csv': text(csv.join('\r\n') + '\r\n') }, input: 'table.csv' },
+    'verl-console': { files: { 'train.log': text(console_.join('\n') + '\n') }, inputs: ['train.log'] },
+    'verl-jsonl': { files: { 'metrics.jsonl': text(verlJsonl.join('\n') + '\n') }, inputs: ['metrics.jsonl'] },
+    jsonl: { files: { 'history.jsonl': text(jsonl.join('\n') + '\n') }, inputs: ['history.jsonl'] },
+    csv: { files: { 'table.csv': text(csv.join('\r\n') + '\r\n') }, inputs: ['table.csv'] },
     tensorboard: {
-      files: { 'tb/events.out.tfevents.1700000001.fixture': readFileSync(join(FIXTURES, 'tensorboard/simple/events.out.tfevents.1700000001.fixture')) },
-      input: 'tb',
+      files: { 'tb/events.out.tfevents.1700000001.fixture': fixtureFile('tensorboard/simple/events.out.tfevents.1700000001.fixture') },
+      inputs: ['tb'],
       values: new Set(tb.simple.points.flatMap(([step, , value]) => [step, value])),
     },
-    // Written by transformers' TrainerState and OpenRLHF's logging format (test/fixtures/formats/make_fixtures.py).
-    'trl-state': { files: { 'out/trainer_state.json': readFileSync(join(FIXTURES, 'formats-cases/trl-eval-steps/checkpoint-300/trainer_state.json')) }, input: 'out/trainer_state.json' },
-    'openrlhf-console': { files: { 'train.log': readFileSync(join(FIXTURES, 'formats/openrlhf/train.log')) }, input: 'train.log' },
-    'wandb-export': { files: { 'export.csv': text(exportCsv.join('\n') + '\n') }, input: 'export.csv' },
-    'wandb-history': { files: { 'history.jsonl': readFileSync(join(FIXTURES, 'formats/wandb/history.jsonl')) }, input: 'history.jsonl' },
-    mlflow: { files: mlflow, input: 'mlruns' },
-  } as Record<LogFormat, Base>;
+    // The fixtures of the real writers (transformers' TrainerState, Python logging in OpenRLHF's and ROLL's
+    // formats, prime-rl's json.dumps lines, pandas/json for W&B history, wandb 0.30.0 for the run file) and
+    // the SQLite stores built from MLflow's and Trackio's schemas: see the READMEs of test/fixtures.
+    'trl-state': { files: { 'out/trainer_state.json': fixtureFile('formats-cases/trl-eval-steps/checkpoint-300/trainer_state.json') }, inputs: ['out/trainer_state.json'] },
+    'openrlhf-console': { files: { 'train.log': fixtureFile('formats/openrlhf/train.log') }, inputs: ['train.log'] },
+    'roll-console': { files: { 'train.log': fixtureFile('formats/roll/train.log') }, inputs: ['train.log'] },
+    'prime-rl': {
+      files: { 'trainer/metrics.jsonl': fixtureFile('formats/prime-rl/trainer/metrics.jsonl'), 'orchestrator/metrics.jsonl': fixtureFile('formats/prime-rl/orchestrator/metrics.jsonl') },
+      inputs: ['trainer/metrics.jsonl', 'orchestrator/metrics.jsonl'],
+      join: true,
+    },
+    'wandb-export': { files: { 'export.csv': text(exportCsv.join('\n') + '\n') }, inputs: ['export.csv'] },
+    'wandb-history': { files: { 'history.jsonl': fixtureFile('formats/wandb/history.jsonl') }, inputs: ['history.jsonl'] },
+    'wandb-run': { files: { 'run-grpo.wandb': fixtureFile('wandb-run/grpo-qwen.wandb') }, inputs: ['run-grpo.wandb'] },
+    mlflow: { files: mlflow, inputs: ['mlruns'] },
+    'mlflow-sqlite': { files: { 'mlflow.db': fixtureFile('sqlite/mlflow.db') }, inputs: ['mlflow.db'], binaryNumbers: true },
+    trackio: { files: { 'trackio.db': fixtureFile('sqlite/trackio.db'), 'trackio.db-wal': fixtureFile('sqlite/trackio.db-wal') }, inputs: ['trackio.db'], binaryNumbers: true },
+  } as Partial<Record<LogFormat, Base>> as Record<LogFormat, Base>;
 }
 
 /** Text put into logs by the mutations: what breaks readers. */
@@ -177,7 +198,7 @@ export interface CaseResult {
 let cached: Record<LogFormat, Base> | undefined;
 
 /** The mutated files of case `index` of `format`. */
-export function caseFiles(format: LogFormat, index: number): { files: Record<string, Buffer>; input: string; values?: Set<number> } {
+export function caseFiles(format: LogFormat, index: number): Base {
   cached ??= bases();
   const base = cached[format];
   const rng = new Rng(pcgHash((FUZZ_FORMATS.indexOf(format) * 1_000_003 + index) >>> 0));
@@ -187,9 +208,34 @@ export function caseFiles(format: LogFormat, index: number): { files: Record<str
   const targets = format === 'mlflow' ? names.filter((n) => n.includes('/metrics/') || n.endsWith('runName')) : names;
   for (let k = 1 + rng.int(4); k > 0; k--) {
     const name = targets[rng.int(targets.length)];
-    files[name] = mutate(files[name], rng, format === 'tensorboard');
+    files[name] = mutate(files[name], rng, BINARY.has(format));
   }
-  return { files, input: base.input, values: base.values };
+  return { ...base, files };
+}
+
+/** Formats whose files are binary: line operations and tokens mean nothing there. */
+const BINARY = new Set<LogFormat>(['tensorboard', 'wandb-run', 'mlflow-sqlite', 'trackio']);
+
+/**
+ * True if `value` is written in `bytes` as a number may be in a binary store: an 8-byte big-endian double, or
+ * an integer in the big-endian widths SQLite uses (0 and 1 take no bytes there).
+ */
+function storedIn(value: number, bytes: Buffer): boolean {
+  const double = Buffer.alloc(8);
+  double.writeDoubleBE(value);
+  if (bytes.includes(double)) return true;
+  if (!Number.isSafeInteger(value)) return false;
+  if (value === 0 || value === 1) return true;
+  for (const width of [1, 2, 3, 4, 6]) {
+    const limit = 2 ** (8 * width - 1);
+    if (value < -limit || value >= limit) continue;
+    const int = Buffer.alloc(width);
+    int.writeIntBE(value, 0, width);
+    if (bytes.includes(int)) return true;
+  }
+  const wide = Buffer.alloc(8);
+  wide.writeBigInt64BE(BigInt(value));
+  return bytes.includes(wide);
 }
 
 /** Writes a case's files into `dir` (emptied first). */
@@ -210,12 +256,12 @@ const expected = (error: unknown) => error instanceof InputError || error instan
  * key's value, and their mean).
  */
 export async function runCase(format: LogFormat, index: number, dir: string): Promise<CaseResult> {
-  const { files, input, values } = caseFiles(format, index);
+  const { files, inputs, join: joined, values, binaryNumbers } = caseFiles(format, index);
   writeCase(dir, files);
-  const path = join(dir, input);
+  const paths = inputs.map((input) => join(dir, input));
   let dataset;
   try {
-    dataset = await ingest([path], { warnings: new Warnings() });
+    dataset = await ingest(paths, { warnings: new Warnings(), join: joined });
   } catch (error) {
     if (expected(error)) return { outcome: 'input-error', points: 0 };
     return { outcome: 'crash', points: 0, detail: `ingest: ${(error as Error)?.stack ?? String(error)}` };
@@ -225,7 +271,9 @@ export async function runCase(format: LogFormat, index: number, dir: string): Pr
   } catch (error) {
     if (!expected(error)) return { outcome: 'crash', points: 0, detail: `fit: ${(error as Error)?.stack ?? String(error)}` };
   }
-  const known = values ?? new Set(Object.values(files).flatMap((b) => [...numbersIn(b)]));
+  const tokens = values ?? new Set(Object.values(files).flatMap((b) => [...numbersIn(b)]));
+  const all = Buffer.concat(Object.values(files));
+  const known = { has: (v: number) => tokens.has(v) || (binaryNumbers === true && storedIn(v, all)) };
   let raws: RawRun[] | undefined;
   let points = 0;
   for (let r = 0; r < dataset.runs.length; r++) {
@@ -240,9 +288,13 @@ export async function runCase(format: LogFormat, index: number, dir: string): Pr
         continue;
       }
       // R averages several keys: each of them must be in the input, and R their mean.
-      raws ??= await loadLog(path, { warnings: new Warnings() });
-      const raw = raws.find((x) => x.source === info.source && (x.id === info.id || info.id.startsWith(`${x.id}-`)));
-      const parts = info.metricKeys.map((k) => raw?.steps.get(s.step[i])?.get(k));
+      if (raws === undefined) {
+        raws = [];
+        for (const path of paths) raws.push(...(await loadLog(path, { warnings: new Warnings() })));
+      }
+      // The run's own raw run, else (a run joined from several files) the first file with that key at that step.
+      const own = raws.filter((x) => x.source === info.source && (x.id === info.id || info.id.startsWith(`${x.id}-`)));
+      const parts = info.metricKeys.map((k) => [...own, ...raws!].map((x) => x.steps.get(s.step[i])?.get(k)).find((v) => v !== undefined));
       const mean = parts.reduce((a: number, b) => a + (b ?? NaN), 0) / parts.length;
       if (parts.some((v) => v === undefined || !known.has(v)) || Math.abs(mean - s.metric[i]) > 1e-12 * Math.max(1, Math.abs(mean))) {
         return { outcome: 'invented', points, detail: `${info.id} step ${s.step[i]}: R ${s.metric[i]} is not the mean of input values ${parts.join(', ')}` };
