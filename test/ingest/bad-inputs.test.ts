@@ -32,6 +32,8 @@ interface Case {
   says: RegExp;
   /** The points kept (code 0): all of them, or how many. */
   points?: Point[] | number;
+  /** Or (code 0): some points, each one the intact log's at that step (the intact log, a fixture path). */
+  intact?: string;
   /** The name the messages give the file, when it is not the path itself (hostile names). */
   named?: (path: string) => string;
 }
@@ -102,10 +104,22 @@ const CASES: Case[] = [
   // W&B
   { name: 'W&B history: rows without a numeric _step', make: (d) => put(d, 'history.jsonl', '{"_step": 0, "_runtime": 1, "train/entropy": 0.5, "eval/acc": 0.1}\n{"_step": "x", "_runtime": 2, "train/entropy": 0.4, "eval/acc": 0.2}\n{"_step": 2, "_runtime": 3, "train/entropy": 0.3, "eval/acc": 0.3}\n'), code: 0, says: /1 unreadable lines skipped; first at line 2 \(no numeric "_step"\)/, points: [[0, 0.5, 0.1], [2, 0.3, 0.3]] },
   { name: 'W&B export: a cell that is not a number', make: (d) => put(d, 'export.csv', '"Step","run - train/entropy","run - eval/acc"\n"1","0.5","0.1"\n"2","oops","0.2"\n"3","0.3","0.3"\n'), code: 0, says: /1 non-numeric cells skipped; first at line 3/, points: [[1, 0.5, 0.1], [3, 0.3, 0.3]] },
+  { name: 'W&B run file cut short (wandb 0.30.0)', make: (d) => copyFile(d, 'run-cut.wandb', 'wandb-run/truncated.wandb'), code: 0, says: /run-cut\.wandb@\d+: the file ends inside a record/, intact: 'wandb-run/grpo-qwen.wandb' },
+  { name: 'W&B run file with a byte flipped', make: (d) => copyFile(d, 'run-flip.wandb', 'wandb-run/corrupt.wandb'), code: 0, says: /1 corrupt chunks skipped \(with the records they were in\); first at byte offset \d+ \(checksum mismatch\)/, intact: 'wandb-run/grpo-qwen.wandb' },
+  // ROLL, prime-rl
+  { name: 'ROLL console: a metrics_tag line cut short', make: (d) => put(d, 'roll/train.log', readFileSync(fixture('formats/roll/train.log')).subarray(0, 3000)), code: 0, says: /1 unreadable metrics_tag lines skipped; first at line \d+/, intact: 'formats/roll/train.log' },
+  { name: "prime-rl: the trainer's file alone has no R", make: (d) => copyFile(d, 'trainer/metrics.jsonl', 'formats/prime-rl/trainer/metrics.jsonl'), code: 1, says: /metrics\.jsonl: no metric for R/ },
   // MLflow
+  { name: 'MLflow SQLite store cut short', make: (d) => put(d, 'mlflow.db', readFileSync(fixture('sqlite/mlflow.db')).subarray(0, 40_000)), code: 1, says: /mlflow\.db@0: binary data, not a recognised log format/ },
+  { name: 'Trackio database without its -wal file (the last steps are in it)', make: (d) => copyFile(d, 'trackio.db', 'sqlite/trackio.db'), code: 0, says: /trackio\.db: .*non-finite values/, intact: 'sqlite' },
   { name: 'MLflow: garbage lines in a metric file, and one cut at its end', make: (d) => mlflow(d), flags: ['--entropy', 'actor/entropy', '--metric', 'acc'], code: 0, says: /1 unreadable lines skipped; first at line 2/, points: [[1, 0.5, 0.1], [2, 0.4, 0.2]] },
   { name: 'MLflow: a store without a metrics folder', make: (d) => put(d, 'mlruns-empty/0/meta.yaml', 'name: Default\n').replace(/\/0\/meta\.yaml$/, ''), code: 1, says: /no run with points in .*mlruns-empty/ },
 ];
+
+/** Copies a fixture file to `root/name`. */
+function copyFile(root: string, name: string, from: string): string {
+  return put(root, name, readFileSync(fixture(from)));
+}
 
 /** Copies a fixture folder under `root`. */
 function copyTo(root: string, name: string, from: string): string {
@@ -129,6 +143,12 @@ function mlflow(root: string): string {
 function tidyPoints(path: string): Point[] {
   const runs = parseCsvTable(readFileSync(path, 'utf8'), { source: path });
   return runs.flatMap((r) => [...r.steps].map(([step, m]): Point => [step, m.get('entropy')!, m.get('metric')!])).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+/** The points of a tidy CSV by run and step. */
+function tidyByRunStep(path: string): Map<string, Point> {
+  const runs = parseCsvTable(readFileSync(path, 'utf8'), { source: path });
+  return new Map(runs.flatMap((r) => [...r.steps].map(([step, m]): [string, Point] => [`${r.id} step ${step}`, [step, m.get('entropy')!, m.get('metric')!]])));
 }
 
 describe('bad inputs through the CLI', () => {
@@ -155,7 +175,15 @@ describe('bad inputs through the CLI', () => {
         if (c.says.source !== '^$') assert.ok(lines.some((l) => l.includes(name)), `a warning names ${name}: ${r.stderr}`);
         JSON.parse(r.stdout);
         const kept = tidyPoints(out);
-        if (typeof c.points === 'number') assert.equal(kept.length, c.points);
+        if (c.intact !== undefined) {
+          const whole = join(root, 'intact.csv');
+          const source = c.intact === 'sqlite' ? fixture('sqlite/trackio.db') : fixture(c.intact);
+          assert.equal((await runCli(['ingest', source, '--json', '--out', whole, ...(c.flags ?? [])])).code, 0);
+          const all = tidyByRunStep(whole);
+          const some = tidyByRunStep(out);
+          assert.ok(some.size > 0 && some.size <= all.size, `${some.size} of ${all.size} points kept`);
+          for (const [at, p] of some) assert.deepEqual(p, all.get(at), `${at} as in the intact log`);
+        } else if (typeof c.points === 'number') assert.equal(kept.length, c.points);
         else assert.deepEqual(kept, c.points);
       }
       if (c.says.source === '^$') assert.deepEqual(lines.filter((l) => !/run '.*': \d+ validation steps/.test(l)), [], 'nothing to warn about');
