@@ -92,7 +92,7 @@ export class StepWriter {
 
   /**
    * @param source the file, named in warnings (see `from` for a run read from several files)
-   * @param options a key filter (or the filter itself, as the line readers pass it), and how locations read
+   * @param options `{ keep, where }` (see `StepWriterOptions`), or a key filter alone, as the line readers pass it
    */
   constructor(source: string, options: StepWriterOptions | KeyFilter = {}) {
     const { keep, where } = options instanceof KeyFilter ? { keep: options, where: undefined } : options;
