@@ -11,6 +11,7 @@ export { earlyFitPoints, forecastFromEarlyFit, type EarlyFitOptions, type EarlyF
 
 // Forecasts in time
 export { forecastRun, type ForecastOptions, type RunForecast } from './forecast.ts';
+export { forecastPath, type ForecastPath, type ForecastPathOptions } from './forecast-path.ts';
 export { modelRun, predictInTime, futureColumns, type RunModel, type RunModelOptions } from './run-model.ts';
 
 // Predictions from observed entropy and their intervals
@@ -22,6 +23,9 @@ export { fitEntropyDecay, predictEntropy, stepAtEntropy } from './entropy-decay.
 export type { DecayFit, DecayModel } from './entropy-decay.ts';
 export { chooseEntropyModel, entropyTrendVariance, modelGapVariance } from './entropy-model.ts';
 export type { EntropyModelChoice, EntropyModelOptions, BootstrapOptions as EntropyBootstrapOptions } from './entropy-model.ts';
+
+// How early the ceiling could have been known
+export { ceilingConvergence, analysisOptions, cutPoints, type CeilingConvergence, type ConvergenceCut, type ConvergenceOptions, type SettledAt } from './ceiling-convergence.ts';
 
 // Backtests and law comparisons
 export { backtest, compareBacktests } from './backtest.ts';
