@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
+import { ceilingConvergence } from '../src/predict/index.ts';
 import { writeReport } from '../src/report/index.ts';
 import { syntheticRun } from '../test/report/fixtures.ts';
 import { launch } from '../test/report/browser.ts';
@@ -27,6 +28,8 @@ function input(runsWanted: number, pointsPerRun: number) {
       forecast: i % 3 === 0,
     }),
   );
+  // What `report` draws for every run: how early its ceiling was known.
+  for (const run of runs) run.convergence = ceilingConvergence(run);
   return { title: `Benchmark: ${runsWanted} runs`, runs, warnings: [] };
 }
 

@@ -4,13 +4,17 @@
  * or from the JSON data block, and it writes text with `textContent` only.
  *
  * What it does:
- * - renders each chart container (`data-chart` = key into the data block's `charts`, whose data is
- *   unpacked from the shared `datasets`, see `pack.ts`) with vega-embed,
+ * - renders each chart container (`data-chart` = key into the data block's `charts`, whose repeated
+ *   parts are put back from `shared` and whose data is unpacked from `datasets`, see `pack.ts`) with vega-embed,
  *   SVG renderer, no actions menu, and expressions run by vega's interpreter (`ast: true`) instead of
  *   generated functions, so the page works under a CSP without 'unsafe-eval';
  *   charts inside a closed `<details>` are rendered when it is first opened;
  * - sorts the overview table by a clicked header (numbers by `data-key`, missing values last) and filters
  *   it by a search box; the per-run sections follow the table's order and filter, `pageSize` per page;
+ * - switches the small multiples between their charts (`data-kind` of the containers: R vs H, H and R vs
+ *   step, ceiling convergence) and between their own axes and axes shared by all runs: a container with
+ *   `data-shared` holds a chart with a `shared` parameter, set before it is drawn and flipped on drawn
+ *   views (`view.signal`), so nothing is drawn twice;
  * - marks progress for tests and benchmarks: `data-state` on each chart container (`rendered`/`error`) and
  *   `data-ready` on `<body>` once the charts of the current page are drawn.
  */
@@ -19,6 +23,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var charts = data.charts;
   var datasets = data.datasets;
+  var shared = data.shared || {};
   var pageSize = data.pageSize > 0 ? data.pageSize : 1e9;
   var embedOptions = {
     actions: false,
@@ -41,13 +46,33 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     return out;
   }
 
-  // The chart's Vega-Lite spec with the datasets it names attached (top-level "datasets").
+  // A spec part stored once in the data block (see pack.ts), as fresh objects for every use.
+  function expand(node) {
+    if (Array.isArray(node)) return node.map(expand);
+    if (node === null || typeof node !== 'object') return node;
+    var keys = Object.keys(node);
+    if (keys.length === 1 && keys[0] === '$s') return expand(shared[node.$s]);
+    var out = {};
+    for (var i = 0; i < keys.length; i++) out[keys[i]] = expand(node[keys[i]]);
+    return out;
+  }
+
+  // Small multiples: shared axes or each its own (the checkbox), and the drawn views that can switch.
+  var sharedBox = document.getElementById('sm-shared');
+  var sharedOn = sharedBox ? sharedBox.checked : true;
+  var switchable = [];
+
+  // The chart's Vega-Lite spec with the datasets it names attached (top-level "datasets"), and the shared
+  // axes parameter, if it has one, set to the checkbox's state.
   function specOf(key) {
     var chart = charts[key];
     if (!chart) return null;
-    var spec = Object.assign({}, chart.spec);
+    var spec = expand(chart.spec);
     spec.datasets = {};
     chart.data.forEach(function (name) { spec.datasets[name] = datasetRows(name); });
+    if (spec.params) {
+      spec.params = spec.params.map(function (p) { return p.name === 'shared' ? Object.assign({}, p, { value: sharedOn }) : p; });
+    }
     return spec;
   }
 
@@ -56,8 +81,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     var spec = specOf(el.getAttribute('data-chart'));
     if (!spec) return Promise.resolve();
     el.setAttribute('data-state', 'pending');
-    return vegaEmbed(el, spec, embedOptions).then(function () {
+    return vegaEmbed(el, spec, embedOptions).then(function (result) {
       el.setAttribute('data-state', 'rendered');
+      if (el.hasAttribute('data-shared')) switchable.push(result.view);
     }, function (err) {
       el.setAttribute('data-state', 'error');
       el.textContent = 'This chart could not be drawn: ' + (err && err.message ? err.message : String(err));
@@ -209,6 +235,33 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     }
   }
   if (filterBox) filterBox.addEventListener('input', function () { page = 0; update(); });
+
+  // ---- small multiples: which chart, and shared axes ----
+  var views = document.querySelectorAll('input[name="sm-view"]');
+  function applyKind(kind) {
+    var els = list ? list.querySelectorAll('[data-kind]') : [];
+    for (var i = 0; i < els.length; i++) els[i].hidden = els[i].getAttribute('data-kind') !== kind;
+  }
+  function showKind(kind) {
+    applyKind(kind);
+    document.body.removeAttribute('data-ready');
+    return renderVisible().then(function () { document.body.setAttribute('data-ready', 'true'); });
+  }
+  for (var v = 0; v < views.length; v++) {
+    views[v].addEventListener('change', function (e) { if (e.target.checked) showKind(e.target.value); });
+  }
+  if (sharedBox) {
+    sharedBox.addEventListener('change', function () {
+      sharedOn = sharedBox.checked;
+      document.body.removeAttribute('data-ready');
+      Promise.all(switchable.map(function (view) { return view.signal('shared', sharedOn).runAsync(); })).then(function () {
+        document.body.setAttribute('data-ready', 'true');
+      });
+    });
+  }
+  // A reloaded page (the live report refreshes itself) may come back with another view checked.
+  var checkedView = document.querySelector('input[name="sm-view"]:checked');
+  if (checkedView) applyKind(checkedView.value);
   window.addEventListener('hashchange', showHash);
   if (/^#run-\d+$/.test(location.hash)) showHash(); else update();
 })();

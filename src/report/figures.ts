@@ -6,11 +6,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { usageError } from '../util/errors.ts';
+import { runLabels, titleLines } from './labels.ts';
+import { convergenceDomain, convergenceSpec } from './specs/convergence-chart.ts';
+import { union } from './specs/data.ts';
+import { forestSpec } from './specs/forest-chart.ts';
 import { lawChartSpec } from './specs/law-chart.ts';
 import { overviewSpec } from './specs/overview-chart.ts';
+import { scalingSpec } from './specs/scaling-chart.ts';
+import { settleSpec } from './specs/settle-chart.ts';
 import { PRINT_CONFIG } from './specs/theme.ts';
 import { timelineSpec } from './specs/timeline-chart.ts';
-import type { ReportInput } from './types.ts';
+import type { ReportInput, ReportRun } from './types.ts';
 
 /** The file formats `renderFigures` writes. */
 export type FigureFormat = 'svg' | 'png' | 'vl.json';
@@ -25,16 +31,18 @@ export interface FigureOptions {
   height?: number;
   /** PNG only: pixels per SVG unit; 4 gives about 300 dpi at the SVG's size in points. Default 4. */
   scale?: number;
-  /** Also write the figure of all runs together (`all-runs.*`). Default true when there are 2+ fitted runs. */
+  /** Also write the figures across runs (all runs, ceilings, convergence, scaling). Default true when there are 2+ fitted runs. */
   overview?: boolean;
+  /** At most this many runs in the small-multiples figure of the ceilings' convergence. Default 36. */
+  convergencePanels?: number;
 }
 
 /** One figure: where it was written and what it shows. */
 export interface Figure {
   path: string;
-  /** The run's id, or null for the figure of all runs. */
+  /** The run's id, or null for a figure across runs. */
   run: string | null;
-  kind: 'law' | 'timeline' | 'overview';
+  kind: 'law' | 'timeline' | 'convergence' | 'overview' | 'ceilings' | 'convergence-all' | 'settle' | 'scaling';
 }
 
 /**
@@ -49,26 +57,81 @@ export function fileSlug(id: string): string {
   return slug || 'run';
 }
 
+/** The subtitle of a run's figures: the full keys of R and H, broken into lines that fit. */
+function keysSubtitle(run: ReportRun, chars: number): string[] {
+  return [...titleLines(`R: ${run.info.metric}`, chars), ...titleLines(`H: ${run.info.entropyKey}`, chars)];
+}
+
 /**
- * The print-theme Vega-Lite specs of every figure, by file stem (`001-<run>-law`, `001-<run>-timeline`,
- * `all-runs`). Pure; `renderFigures` writes them. Runs without points get no figure.
+ * The small-multiples figure of the ceilings' convergence across runs: each run's estimate minus its final
+ * value against the share of the run used, all on one y axis, titled by the part of its name that differs.
+ */
+function convergenceGrid(runs: readonly ReportRun[], labels: readonly string[], width: number, panels: number): TopLevelSpec | null {
+  const shown = runs.map((r, i) => ({ r, label: labels[i] })).filter(({ r }) => r.convergence?.final).slice(0, panels);
+  if (shown.length < 2) return null;
+  const domain = union(...shown.map(({ r }) => convergenceDomain(r.convergence!, true))) as [number, number];
+  const small = Math.max(90, Math.round(width * 0.55));
+  const concat = shown.map(({ r, label }) => {
+    const { config: _config, ...panel } = convergenceSpec(r, { width: small, height: Math.round(small * 0.6), x: 'fraction', relative: true, legend: false, tooltip: false, domain, title: label }) as unknown as Record<string, unknown>;
+    return panel;
+  });
+  const tol = shown[0].r.convergence!.tolerance;
+  const count = shown.length < runs.length ? `the first ${shown.length} of ${runs.length} runs` : `${shown.length} runs`;
+  return {
+    title: {
+      text: 'Ceiling convergence across runs',
+      subtitle: [
+        'red: the estimate minus the final value, with its 95% CI, against the share of the run used;',
+        `cyan: ±${tol} of the final value; solid rule: settled within it for good; dashed: 95% CI within ±${tol}; ${count}`,
+      ],
+    },
+    config: PRINT_CONFIG,
+    columns: 4,
+    // Each panel its own legend entries (where its estimate settled): no legend drawn, no scale to share.
+    resolve: { scale: { color: 'independent' } },
+    concat,
+  } as unknown as TopLevelSpec;
+}
+
+/**
+ * The print-theme Vega-Lite specs of every figure, by file stem: per run `001-<run>-law`,
+ * `001-<run>-timeline` and `001-<run>-convergence` (with a convergence), and across runs `all-runs`,
+ * `ceilings` (the forest plot), `convergence-all` (small multiples), `settle` and `scaling-<model>` (with
+ * `input.across`). Every figure has a title; a run's figures name its full keys in the subtitle. Pure;
+ * `renderFigures` writes them. Runs without points get no figure.
  *
  * @example
  * Object.keys(figureSpecs(input)); // => ['001-run-a-law', '001-run-a-timeline']
  */
 export function figureSpecs(input: ReportInput, options: FigureOptions = {}): Map<string, { spec: TopLevelSpec; run: string | null; kind: Figure['kind'] }> {
-  const { width = 240, height = 170, overview = input.runs.filter((r) => r.fit).length >= 2 } = options;
+  const { width = 240, height = 170, overview = input.runs.filter((r) => r.fit).length >= 2, convergencePanels = 36 } = options;
   const specs = new Map<string, { spec: TopLevelSpec; run: string | null; kind: Figure['kind'] }>();
+  // About 6 pt per character at the title's size: lines that fit over the plot and its axis.
+  const chars = Math.max(24, Math.round((width + 40) / 6));
   input.runs.forEach((run, i) => {
     if (run.series.step.length === 0) return;
     const stem = `${String(i + 1).padStart(3, '0')}-${fileSlug(run.info.id)}`;
-    const common = { config: PRINT_CONFIG, tooltip: false };
-    specs.set(`${stem}-law`, { spec: lawChartSpec(run, { ...common, width, height, title: run.info.id }), run: run.info.id, kind: 'law' });
-    specs.set(`${stem}-timeline`, { spec: timelineSpec(run, { ...common, width, height: Math.round(height * 0.6), keyTitles: false }), run: run.info.id, kind: 'timeline' });
+    const common = { config: PRINT_CONFIG, tooltip: false, title: titleLines(run.info.id, chars), subtitle: keysSubtitle(run, chars + 8) };
+    specs.set(`${stem}-law`, { spec: lawChartSpec(run, { ...common, width, height }), run: run.info.id, kind: 'law' });
+    specs.set(`${stem}-timeline`, { spec: timelineSpec(run, { ...common, width, height: Math.round(height * 0.6) }), run: run.info.id, kind: 'timeline' });
+    const conv = convergenceSpec(run, { ...common, width, height: Math.round(height * 0.8), subtitle: ['ceiling estimate as the run grew'] });
+    if (conv) specs.set(`${stem}-convergence`, { spec: conv, run: run.info.id, kind: 'convergence' });
   });
   if (overview) {
-    const spec = overviewSpec(input.runs, { config: PRINT_CONFIG, width: width * 1.5, height, legendLimit: 12 });
+    const spec = overviewSpec(input.runs, { config: PRINT_CONFIG, width: width * 1.5, height, legendLimit: 12, title: 'All runs: R against H, fitted curves' });
     specs.set('all-runs', { spec, run: null, kind: 'overview' });
+    const forest = forestSpec(input.runs, { config: PRINT_CONFIG, tooltip: false, width: width * 1.2, groupFontSize: 9.5, title: 'Ceilings with 95% CI' });
+    if (forest) specs.set('ceilings', { spec: forest, run: null, kind: 'ceilings' });
+    const labels = runLabels(input.runs.map((r) => r.info.id), 24);
+    const grid = convergenceGrid(input.runs, labels, width, convergencePanels);
+    if (grid) specs.set('convergence-all', { spec: grid, run: null, kind: 'convergence-all' });
+    const settle = input.runs.filter((r) => r.convergence?.final).length >= 2 ? settleSpec(input.runs, { config: PRINT_CONFIG, width: width * 1.2, height, title: 'How early was the ceiling known?' }) : null;
+    if (settle) specs.set('settle', { spec: settle, run: null, kind: 'settle' });
+    for (const family of input.across?.scaling ?? []) {
+      const prediction = input.across?.predictions.find((p) => p.model === family.model);
+      const spec = scalingSpec(family, input.runs, prediction, { config: PRINT_CONFIG, tooltip: false, width, height, title: `${family.model}: a and b against model size` });
+      if (spec) specs.set(`scaling-${fileSlug(family.model)}`, { spec, run: null, kind: 'scaling' });
+    }
   }
   return specs;
 }
@@ -112,9 +175,10 @@ export async function svgToPng(svg: string, scale = 4): Promise<Buffer> {
 const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /**
- * Writes every run's figures (R vs H with the fitted law and ceiling; entropy and R vs step) and the
- * figure of all runs into `outDir` (created if missing), as SVG, PNG or Vega-Lite JSON, in a print theme
- * readable at paper column width. Throws `UsageError` for an unknown format. Cost: about 20–50 ms per
+ * Writes every figure of `figureSpecs` (per run: R vs H with the fitted law, its band and the ceiling;
+ * entropy and R vs step with the forecasts; the ceiling's convergence; across runs: all curves, the
+ * ceilings' forest plot, convergence, scaling) into `outDir` (created if missing), as SVG, PNG or
+ * Vega-Lite JSON, in a print theme readable at paper column width, each with a title. Throws `UsageError` for an unknown format. Cost: about 20–50 ms per
  * figure for SVG, plus rasterising for PNG.
  *
  * @example

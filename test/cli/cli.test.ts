@@ -120,8 +120,10 @@ describe('entropy-law report --format', () => {
     const svg = await cli('report', 'data/', '--format', 'svg', '--out', join(dir, 'svg'), '--json');
     assert.equal(svg.code, 0);
     const { written } = JSON.parse(svg.stdout) as { written: string[] };
-    // Two charts per run (law, timeline) for the five sample runs, plus the chart of all runs.
-    assert.equal(written.length, 11);
+    // Three charts per run (law, timeline, ceiling convergence) for the five sample runs, plus the figures
+    // across runs: all runs, the ceilings, their convergence, how early they settled, a and b of the Qwen sizes.
+    assert.equal(written.length, 20);
+    assert.deepEqual(written.filter((f) => !/\/\d{3}-/.test(f)).map((f) => f.split('/').at(-1)), ['all-runs.svg', 'ceilings.svg', 'convergence-all.svg', 'settle.svg', 'scaling-qwen2-5.svg']);
     for (const file of written) assert.match(readFileSync(file, 'utf8'), /^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
     const vl = await cli('report', 'data/', '--format', 'vl.json', '--out', join(dir, 'vl'), '--json');
     for (const file of JSON.parse(vl.stdout).written as string[]) {

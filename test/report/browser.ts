@@ -58,6 +58,8 @@ export interface ChartMarks {
   lines: number;
   rules: number;
   texts: number;
+  areas: number;
+  rects: number;
 }
 
 /** Counts the marks of every chart container that is not hidden. */
@@ -73,6 +75,8 @@ export function chartMarks(page: Page): Promise<ChartMarks[]> {
         lines: el.querySelectorAll('g.mark-line.role-mark path').length,
         rules: el.querySelectorAll('g.mark-rule.role-mark line').length,
         texts: el.querySelectorAll('g.mark-text.role-mark text').length,
+        areas: el.querySelectorAll('g.mark-area.role-mark path').length,
+        rects: el.querySelectorAll('g.mark-rect.role-mark path').length,
       })),
   );
 }

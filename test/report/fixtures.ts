@@ -6,6 +6,7 @@ import type { RunInfo, RunSeries } from '../../src/ingest/types.ts';
 import { entropyExp } from '../../src/fit/laws/entropy-exp.ts';
 import type { Estimate, LawFit } from '../../src/fit/types.ts';
 import type { ReportRun } from '../../src/report/index.ts';
+import { ceilingConvergence } from '../../src/predict/ceiling-convergence.ts';
 
 /** OLS of R on exp(H) with the usual standard errors; 95% intervals with a normal quantile (display only). */
 export function olsFit(entropy: ArrayLike<number>, metric: ArrayLike<number>): { fit: LawFit; ceiling: Estimate } {
@@ -84,18 +85,24 @@ export interface SyntheticOptions {
   forecast?: boolean;
   source?: string;
   metric?: string;
+  /** Leading points the fit left out as burn-in (their R is lowered by 0.2, as format learning does). */
+  burnIn?: number;
+  /** What the run is (model family, size, algorithm). */
+  meta?: Pick<RunInfo, 'model' | 'size' | 'algorithm' | 'dataset'>;
+  /** Also its ceiling convergence (`ceilingConvergence`, the library's, on these points). */
+  convergence?: boolean;
 }
 
 /** A run whose points follow the law, fitted by `olsFit`. */
 export function syntheticRun(id: string, options: SyntheticOptions = {}): ReportRun {
-  const { a = 0.15, b = 0.75, n = 40, h0 = 1.0, error, forecast = false, source = `/logs/${id}.jsonl`, metric = 'val/acc' } = options;
+  const { a = 0.15, b = 0.75, n = 40, h0 = 1.0, error, forecast = false, source = `/logs/${id}.jsonl`, metric = 'val/acc', burnIn = 0, meta = {}, convergence = false } = options;
   const step = new Float64Array(n);
   const entropy = new Float64Array(n);
   const metricValues = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     step[i] = 4 * i;
     entropy[i] = 0.05 + (h0 - 0.05) * Math.exp(-i / (n / 4));
-    metricValues[i] = -a * Math.exp(entropy[i]) + b + 0.01 * Math.sin(1.7 * i + id.length);
+    metricValues[i] = -a * Math.exp(entropy[i]) + b + 0.01 * Math.sin(1.7 * i + id.length) - (i < burnIn ? 0.2 : 0);
   }
   const info: RunInfo = {
     id,
@@ -106,25 +113,28 @@ export function syntheticRun(id: string, options: SyntheticOptions = {}): Report
     metricKeys: [metric],
     metricKind: 'validation',
     points: n,
+    ...meta,
   };
   const series: RunSeries = { run: id, step, entropy, metric: metricValues };
+  const used: RunSeries = { run: id, step: step.subarray(burnIn), entropy: entropy.subarray(burnIn), metric: metricValues.subarray(burnIn) };
   const base = {
     run: id,
     info,
     series,
-    used: series,
-    selection: { total: n, from: 0, to: n, burnIn: 0, used: n, rule: 'none' as const },
+    used,
+    selection: burnIn > 0 ? { total: n, from: 0, to: n, burnIn, used: n - burnIn, rule: 'count' as const } : { total: n, from: 0, to: n, burnIn: 0, used: n, rule: 'none' as const },
     law: entropyExp,
     variables: ['H' as const],
     fitOptions: {},
     warnings: [],
   };
   if (error) return { ...base, fit: null, ceiling: null, error };
-  const { fit, ceiling } = olsFit(entropy, metricValues);
+  const { fit, ceiling } = olsFit(used.entropy, used.metric);
   const run: ReportRun = { ...base, fit, ceiling };
+  if (convergence) run.convergence = ceilingConvergence(run);
   if (forecast) {
     const k = Math.max(3, Math.round(0.3 * n));
-    const early = olsFit(entropy.subarray(0, k), metricValues.subarray(0, k)).fit;
+    const early = olsFit(entropy.subarray(burnIn, k), metricValues.subarray(burnIn, k)).fit;
     const heldOut = [];
     for (let i = k; i < n; i++) {
       const predicted = -early.params.a * Math.exp(entropy[i]) + early.params.b;
@@ -135,7 +145,7 @@ export function syntheticRun(id: string, options: SyntheticOptions = {}): Report
     run.early = {
       fraction: 0.3,
       fitPoints: k,
-      burnIn: 0,
+      burnIn,
       points: n,
       fit: early,
       ceiling: null,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { escapeHtml, jsonForScript, renderReport, writeReport } from '../../src/report/index.ts';
+import { escapeHtml, jsonForScript, renderReport, shortKey, unpackChart, writeReport } from '../../src/report/index.ts';
 import { HOSTILE_IDS, syntheticRun } from './fixtures.ts';
 
 /** The page without the bodies of its code scripts (the inlined libraries contain markup in strings). */
@@ -37,8 +37,9 @@ test('hostile run names, paths, metrics and warnings appear only escaped', () =>
   // The data block parses and carries the names unchanged.
   const block = /<script type="application\/json" id="report-data">([^]*?)<\/script>/.exec(html)![1];
   const data = JSON.parse(block);
-  assert.equal(data.charts['law-0'].spec.layer[0].encoding.y.title, `R (${HOSTILE_IDS[0]})`);
-  assert.deepEqual(data.datasets[data.charts.overview.data[0]].c.run.slice(0, 1), [HOSTILE_IDS[0]]);
+  assert.equal((unpackChart(data, 'law-0') as any).layer[1].encoding.y.title, `R: ${shortKey(HOSTILE_IDS[0])}`);
+  assert.deepEqual(data.runs.map((r: any) => r.run), HOSTILE_IDS);
+
 });
 
 test('the page is self-contained: no external URL is loaded, no online editor, no web font', () => {
@@ -83,7 +84,7 @@ test('a report with no runs is still a valid page', () => {
   assert.match(html, /<p class="summary">0 runs, 0 fitted/);
   assert.doesNotMatch(html, /data-chart=/);
   const block = /<script type="application\/json" id="report-data">([^]*?)<\/script>/.exec(html)![1];
-  assert.deepEqual(JSON.parse(block), { pageSize: 20, charts: {}, datasets: {}, runs: [] });
+  assert.deepEqual(JSON.parse(block), { pageSize: 20, charts: {}, datasets: {}, shared: {}, runs: [] });
 });
 
 test('refreshSeconds adds a meta refresh; a bad period is a usage error', () => {
@@ -111,4 +112,84 @@ test('the run table shows model, size, algorithm and dataset where known, escape
   // Without any metadata the columns are left out.
   const bare = markupOnly(renderReport({ runs: [syntheticRun('plain')], warnings: [] }));
   assert.equal(/<th[^>]*>model<\/th>/.test(bare), false);
+});
+
+/** The data block of a rendered page. */
+const dataOf = (html: string) => JSON.parse(/<script type="application\/json" id="report-data">([^]*?)<\/script>/.exec(html)![1]);
+const sections = (html: string) => [...markupOnly(html).matchAll(/<section id="([^"]+)"/g)].map((m) => m[1]);
+
+test('one run: its section first (key numbers, diagnostics, three charts), no chart across runs', () => {
+  const run = syntheticRun('solo', { forecast: true, convergence: true, burnIn: 2 });
+  run.warnings = [{ code: 'format-learning', message: 'the first 2 point(s) lie far below the law <b>' }];
+  const html = renderReport({ runs: [run], warnings: [] });
+  assert.deepEqual(sections(html), ['details', 'table']);
+  const data = dataOf(html);
+  assert.deepEqual(Object.keys(data.charts), ['law-0', 'time-0', 'conv-0']);
+  const body = markupOnly(html);
+  assert.match(body, /<ul class="numbers"><li>ceiling b − a = 0\.\d{4}, 95% CI \[0\.\d{4}, 0\.\d{4}\] \(38 points, R² 0\.\d{3}\)<\/li>/);
+  const settled = run.convergence!.settled!;
+  assert.ok(body.includes(`the estimate was within ±0.01 of the final value from step ${settled.step} on`));
+  assert.match(body, /fit on the first 30% \(12 points\): the rest forecast with RMSE 0\.\d{4}/);
+  assert.ok(body.includes('<li><code>format-learning</code> the first 2 point(s) lie far below the law &lt;b&gt;</li>'));
+  assert.match(body, /38 of 40 points used \(2 burn-in\)/);
+});
+
+test('five runs: ceilings, how early they were known, all runs, the table, a section each', () => {
+  const runs = Array.from({ length: 5 }, (_, i) => syntheticRun(`qwen2.5-7b-grpo-seed${i}`, { b: 0.7 + 0.01 * i, convergence: true, meta: { model: 'qwen2.5', size: 7e9, algorithm: 'grpo' } }));
+  const html = renderReport({ runs, warnings: [] });
+  assert.deepEqual(sections(html), ['ceilings', 'convergence', 'overview', 'table', 'details']);
+  const data = dataOf(html);
+  for (const key of ['forest', 'settle', 'overview', 'law-4', 'time-4', 'conv-4']) assert.ok(data.charts[key], key);
+  assert.equal((markupOnly(html).match(/<article class="run"/g) ?? []).length, 5);
+  assert.doesNotMatch(markupOnly(html), /class="controls sm-controls"/);
+  // The table: when each ceiling settled, and the diagnostics column.
+  assert.match(html, /<th[^>]*>ceiling settled \(±0\.01\)<\/th>/);
+  assert.match(html, /<th[^>]*>diagnostics<\/th>/);
+  const s = runs[0].convergence!.settled!;
+  assert.ok(html.includes(`>${Math.round(s.fraction * 100)}% · step ${s.step}</td>`));
+});
+
+test('25 runs: small multiples with a view switch and shared axes, each chart able to switch', () => {
+  const runs = Array.from({ length: 25 }, (_, i) => syntheticRun(`run-${i}`, { a: 0.1 + 0.004 * i, convergence: true }));
+  const html = renderReport({ runs, warnings: [] });
+  const body = markupOnly(html);
+  assert.match(body, /<div id="run-list" class="compact">/);
+  assert.match(body, /<input type="radio" name="sm-view" value="law" checked> R against H/);
+  assert.match(body, /<input type="checkbox" id="sm-shared" checked> shared axes/);
+  assert.equal((body.match(/data-kind="law" data-shared="1"><\/div>/g) ?? []).length, 25);
+  assert.equal((body.match(/data-kind="conv" data-shared="1" hidden><\/div>/g) ?? []).length, 25);
+  const data = dataOf(html);
+  // Every small multiple has the shared-axes parameter; the law charts all share one domain when it is on.
+  const exprs = new Set<string>();
+  for (let i = 0; i < 25; i++) {
+    for (const kind of ['law', 'time', 'conv']) assert.deepEqual((unpackChart(data, `${kind}-${i}`) as any).params, [{ name: 'shared', value: true }], `${kind}-${i}`);
+    exprs.add((unpackChart(data, `law-${i}`) as any).layer[1].encoding.x.scale.domain.expr.split(' : ')[0]);
+  }
+  assert.equal(exprs.size, 1);
+});
+
+test('across runs: the F-test table and the scaling chart when the runs allow them, reasons when not', () => {
+  const runs = [syntheticRun('q-a'), syntheticRun('q-b')];
+  const fit = { intercept: 0.1, slope: 0.02, stderr: { intercept: 0.01, slope: 0.005 }, ci: { intercept: [0.08, 0.12] as [number, number], slope: [0.01, 0.03] as [number, number] }, covariance: [[1e-4, 0], [0, 2.5e-5]] as [[number, number], [number, number]], scale: 1, dof: 1, confidence: 0.95 };
+  const across = {
+    groupBy: 'model' as const,
+    pooled: [
+      { group: 'qwen2.5 7B', runs: ['q-a', 'q-b'], test: { shared: ['a', 'b'], f: 0.19, pValue: 0.83 } as any },
+      { group: 'unknown', runs: ['x', 'y'], error: 'model and size unknown <i>' },
+    ],
+    scaling: [
+      { model: 'qwen2.5', runs: [{ run: 'q-a', size: 0.5 }, { run: 'q-b', size: 7 }], fits: { a: fit, b: fit } },
+      { model: 'llama', runs: [], error: 'needs fitted runs of at least 3 model sizes (has 1)' },
+    ],
+    predictions: [],
+  };
+  const html = renderReport({ runs, warnings: [], across });
+  const body = markupOnly(html);
+  assert.ok(sections(html).includes('across'));
+  assert.match(body, /<tr><td>qwen2\.5 7B<\/td><td class="num">2<\/td><td>a, b<\/td><td class="num">0\.190<\/td><td class="num">0\.8300<\/td><td>one curve is consistent<\/td><\/tr>/);
+  assert.ok(body.includes('No test for unknown: model and size unknown &lt;i&gt;.'));
+  assert.ok(body.includes('No scaling fit for llama: needs fitted runs of at least 3 model sizes (has 1).'));
+  assert.ok(dataOf(html).charts['scaling-0']);
+  // Nothing to show: no section.
+  assert.ok(!sections(renderReport({ runs, warnings: [], across: { groupBy: 'model', pooled: [], scaling: [], predictions: [] } })).includes('across'));
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lawChartSpec, packCharts, timelineSpec, unpackChart } from '../../src/report/index.ts';
-import { roundValue } from '../../src/report/pack.ts';
+import { expandShared, roundValue } from '../../src/report/pack.ts';
 import { syntheticRun } from './fixtures.ts';
 
 test('roundValue rounds non-integers to significant digits and leaves integers and text alone', () => {
@@ -15,14 +15,36 @@ test('roundValue rounds non-integers to significant digits and leaves integers a
 test('packCharts stores a run\'s points once for both of its charts, by column', () => {
   const run = syntheticRun('r', { n: 5 });
   const packed = packCharts({ law: lawChartSpec(run), time: timelineSpec(run) });
-  // law: points, curve, ceiling (used by 4 layers); time: the same points.
-  assert.equal(Object.keys(packed.datasets).length, 3);
-  assert.deepEqual(packed.charts.time.data, [packed.charts.law.data[0]]);
-  const points = packed.datasets[packed.charts.law.data[0]];
-  assert.equal(points.n, 5);
-  assert.deepEqual(Object.keys(points.c), ['step', 'entropy', 'metric']);
-  assert.deepEqual(points.c.step, [0, 4, 8, 12, 16]);
-  assert.deepEqual((packed.charts.time.spec as { data: unknown }).data, { name: packed.charts.law.data[0] });
+  // The points the fit used feed both charts: one dataset, by column.
+  const law = expandShared(packed.charts.law.spec, packed.shared) as any;
+  const time = expandShared(packed.charts.time.spec, packed.shared) as any;
+  const points = law.layer[1].data.name;
+  assert.equal(time.vconcat[0].layer[0].data.name, points);
+  assert.ok(packed.charts.time.data.includes(points));
+  assert.equal(packed.datasets[points].n, 5);
+  assert.deepEqual(Object.keys(packed.datasets[points].c), ['step', 'entropy', 'metric']);
+  assert.deepEqual(packed.datasets[points].c.step, [0, 4, 8, 12, 16]);
+  // law: points, band, curve, ceiling, its label; time: the same points, and the ceiling's interval.
+  assert.equal(Object.keys(packed.datasets).length, 6);
+});
+
+test('packCharts stores the parts that repeat across runs\' specs once, and expandShared puts them back', () => {
+  const runs = ['a', 'b', 'c'].map((id, i) => syntheticRun(id, { a: 0.1 + 0.05 * i }));
+  const specs = Object.fromEntries(runs.flatMap((r, i) => [[`law-${i}`, lawChartSpec(r)], [`time-${i}`, timelineSpec(r)]]));
+  const packed = packCharts(specs);
+  const size = (x: unknown) => JSON.stringify(x).length;
+  const plain = Object.values(packed.charts).reduce((t, c) => t + size(expandShared(c.spec, packed.shared)), 0);
+  const stored = Object.values(packed.charts).reduce((t, c) => t + size(c.spec), 0) + size(packed.shared);
+  assert.ok(stored < plain / 2, `${stored} of ${plain}`);
+  // The theme is stored once and referred to by every chart.
+  const config = Object.entries(packed.shared).find(([, v]) => JSON.stringify(expandShared(v, packed.shared)) === JSON.stringify(specs['law-0'].config));
+  assert.ok(config);
+  assert.deepEqual((packed.charts['law-2'].spec as any).config, { $s: config[0] });
+  // Expanding gives fresh objects: changing one chart's copy does not change another's.
+  const one = expandShared(packed.charts['law-0'].spec, packed.shared) as any;
+  const two = expandShared(packed.charts['law-1'].spec, packed.shared) as any;
+  one.config.font = 'x';
+  assert.notEqual(two.config.font, 'x');
 });
 
 test('unpackChart restores every spec, data rounded to 6 digits, as Vega-Lite named datasets', () => {

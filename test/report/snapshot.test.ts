@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
-import { figureSpecs, lawChartSpec, overviewSpec, timelineSpec } from '../../src/report/index.ts';
+import { convergenceSpec, figureSpecs, forestSpec, lawChartSpec, overviewSpec, settleSpec, timelineSpec } from '../../src/report/index.ts';
 import { syntheticRun } from './fixtures.ts';
 
 const DIR = new URL('./snapshots/', import.meta.url);
@@ -21,9 +21,9 @@ function rounded(value: unknown): unknown {
   return value;
 }
 
-const fitted = syntheticRun('grpo-7b', { n: 12, forecast: true });
+const fitted = syntheticRun('grpo-7b', { n: 12, forecast: true, burnIn: 1, convergence: true, meta: { model: 'qwen2.5', size: 7e9, algorithm: 'grpo' } });
 const unfitted = syntheticRun('short', { n: 2, error: 'fitEntropyLaw requires at least 3 points (got 2)' });
-const other = syntheticRun('rloo-7b', { n: 12, a: 0.2, b: 0.8 });
+const other = syntheticRun('rloo-7b', { n: 12, a: 0.2, b: 0.8, convergence: true, meta: { model: 'qwen2.5', size: 7e9, algorithm: 'rloo' } });
 
 const CASES: Record<string, TopLevelSpec> = {
   'law-chart': lawChartSpec(fitted, { samples: 8 }),
@@ -32,6 +32,12 @@ const CASES: Record<string, TopLevelSpec> = {
   'overview-legend': overviewSpec([fitted, other, unfitted], { samples: 6 }),
   'overview-select': overviewSpec([fitted, other], { samples: 4, legendLimit: 1, maxPoints: 10 }),
   'figure-law': figureSpecs({ runs: [fitted], warnings: [] }).get('001-grpo-7b-law')!.spec,
+  'law-chart-shared': lawChartSpec(other, { samples: 4, legend: false, labels: false, shared: { x: [-0.05, 1.1], y: [0.2, 0.7] } }),
+  convergence: convergenceSpec(fitted)!,
+  'convergence-relative': convergenceSpec(other, { x: 'fraction', relative: true, legend: false })!,
+  forest: forestSpec([fitted, other, unfitted])!,
+  settle: settleSpec([fitted, other])!,
+  'figure-convergence-all': figureSpecs({ runs: [fitted, other], warnings: [] }).get('convergence-all')!.spec,
 };
 
 for (const [name, spec] of Object.entries(CASES)) {

@@ -63,7 +63,8 @@ function acrossText({ pooled, scaling, predictions }: AcrossResult): string {
   return parts.join('\n\n');
 }
 
-function parseSize(value: string): number {
+/** `--predict-size`: a model size such as 72B, 500M or a number of parameters. */
+export function parseSize(value: string): number {
   const size = parseModelSize(value) ?? Number(value);
   if (!(size > 0)) throw new UsageError(`invalid model size: ${value} (expected e.g. 72B, 500M or a number of parameters)`);
   return size;

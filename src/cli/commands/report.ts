@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { analyzeDataset, renderFigures, UsageError, writeReport, type FigureFormat, type ReportRun } from '../../index.ts';
+import { acrossRuns, analyzeDataset, ceilingConvergence, renderFigures, UsageError, writeReport, type FigureFormat, type ReportRun } from '../../index.ts';
 import type { CliContext } from '../context.ts';
 import { fitTable } from '../format.ts';
+import { parseSize } from './across.ts';
 import { analyzeOptions, fractionOption, numberFlag, positiveInteger, readInputs, withFitFlags, withInputFlags, type FitFlags, type InputFlags } from '../options.ts';
 
 interface ReportFlags extends InputFlags, FitFlags {
@@ -15,6 +16,7 @@ interface ReportFlags extends InputFlags, FitFlags {
   compactAbove: number;
   figureWidth: number;
   scale: number;
+  predictSize?: number;
 }
 
 /** What is at a path: a directory, a file, or nothing. */
@@ -55,12 +57,16 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .option('--compact-above <n>', 'above this many runs, per-run charts become small multiples', positiveInteger('compact-above'), 12)
     .option('--figure-width <px>', 'figure plot width in points (240 fits a paper column)', positiveInteger('figure-width'), 240)
     .option('--scale <k>', 'PNG pixels per point (4 ≈ 300 dpi)', numberFlag('scale', (x) => x > 0 && x <= 16, 'a number in (0, 16]'), 4)
+    .option('--predict-size <size>', 'across runs: also predict a, b and the ceiling for a model of this size (e.g. 72B)', parseSize)
     .action(async (paths: string[], flags: ReportFlags) => {
       const target = flags.format === 'html' ? await htmlPath(flags.out) : await figureFolder(flags.out, flags.format);
       const dataset = await readInputs(paths, flags, ctx.warnings);
       const runs = analyzeDataset(dataset, { ...analyzeOptions(flags), fraction: flags.fraction }) as ReportRun[];
       ctx.requireSomeFit(runs);
-      const input = { title: flags.title, runs, warnings: ctx.warnings.list() };
+      // How early each ceiling could have been known, and the cross-run tests, from the same analyses.
+      for (const run of runs) run.convergence = ceilingConvergence(run);
+      const across = acrossRuns(runs, { predictSize: flags.predictSize });
+      const input = { title: flags.title, runs, warnings: ctx.warnings.list(), across };
       let written: string[];
       if (flags.format === 'html') {
         await writeReport(input, target, { pageSize: flags.pageSize, compactAbove: flags.compactAbove });

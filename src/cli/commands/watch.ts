@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { forecastRecord, InputError, runRecord, watch, writeReport, type ReportInput, type WatchUpdate } from '../../index.ts';
+import { ceilingConvergence, forecastPath, forecastRecord, InputError, runRecord, watch, writeReport, type ForecastOptions, type ReportInput, type ReportRun, type WatchUpdate } from '../../index.ts';
 import type { CliContext } from '../context.ts';
 import { numberFlag, type InputFlags } from '../options.ts';
 import { formatForecast } from '../text.ts';
@@ -42,7 +42,7 @@ export function registerWatch(program: Command, ctx: CliContext, signal?: AbortS
         pollMs: flags.pollMs,
         signal: stop.signal,
         onUpdate: (u) => ctx.out(flags.json ? JSON.stringify(updateJson(u)) : updateText(u)),
-        onReport: flags.report ? (u) => writeReport(watchReport(u), flags.report as string) : undefined,
+        onReport: flags.report ? (u) => writeReport(watchReport(u, forecastOptions(flags)), flags.report as string) : undefined,
         onWaiting: (reason) => ctx.err(reason),
         onError: (error) => {
           failure = error;
@@ -68,7 +68,20 @@ function updateText(u: WatchUpdate): string {
   return u.forecast ? `${head}\n${formatForecast(u.forecast).join('\n')}` : `${head}: no forecast yet: ${u.error ?? 'waiting for points'}`;
 }
 
-/** The report input for a watched run: its analysis so far; the page reloads itself every few seconds. */
-function watchReport(u: WatchUpdate): ReportInput {
-  return { title: `watching ${u.run}`, runs: [{ ...u.analysis, info: u.info }], warnings: u.warnings, refreshSeconds: 5 };
+/**
+ * The report input for a watched run: its analysis so far, how its ceiling estimate moved as it grew, and
+ * the forecast with its path ahead (to the forecast's step, or on to where it comes within ε of the
+ * ceiling when that is within four times the run so far); the page reloads itself every few seconds.
+ */
+export function watchReport(u: WatchUpdate, options: ForecastOptions = {}): ReportInput {
+  const run: ReportRun = { ...u.analysis, info: u.info, convergence: ceilingConvergence(u.analysis), forecast: u.forecast, ...(u.error ? { forecastError: u.error } : {}) };
+  const f = u.forecast;
+  if (f) {
+    const { at: _at, steps: _steps, epsilon: _epsilon, ...pathOptions } = options;
+    // On to the step where R comes within ε of the ceiling, unless that is beyond four times the run so far.
+    const first = u.series.step[0];
+    const reach = f.ceilingStep !== null && f.ceilingStep - first <= 4 * (f.last.step - first) ? f.ceilingStep : f.at;
+    run.forecastPath = forecastPath(u.analysis, { ...pathOptions, until: Math.max(f.at, reach) });
+  }
+  return { title: `watching ${u.run}`, runs: [run], warnings: u.warnings, refreshSeconds: 5, updated: new Date().toISOString().replace('T', ' ').slice(0, 19) + ' UTC' };
 }

@@ -1,8 +1,9 @@
-/** The headline chart: every run's points and fitted curve on one R vs H plot (the paper's Figure 1 style). */
+/** The chart of all runs: every run's fitted curve on one R vs H plot (the paper's Figure 1 style). */
 import type { TopLevelSpec, Config } from 'vega-lite';
+import { modelGroup, runLabels, shortKey } from '../labels.ts';
 import type { ReportRun } from '../types.ts';
-import { curveRows, maxEntropy, pointRows } from './data.ts';
-import { SCREEN_CONFIG } from './theme.ts';
+import { curveRows, maxEntropy, statusRows } from './data.ts';
+import { SCREEN_CONFIG, type Text } from './theme.ts';
 
 /** Options of `overviewSpec`. */
 export interface OverviewOptions {
@@ -13,85 +14,113 @@ export interface OverviewOptions {
   /** H values per fitted curve. Default: 40, fewer with many runs (8000 / runs, at least 12). */
   samples?: number;
   /**
-   * Draw the observed points only while all runs together have at most this many (beyond it the plot is a
-   * cloud that hides the curves and slows the page). Default 4000.
+   * Draw the observed points only while all runs together have at most this many, and there are at most
+   * `legendLimit` runs (beyond, the plot is a cloud that hides the curves and slows the page). Default 4000.
    */
   maxPoints?: number;
   /**
-   * Up to this many runs the legend lists them and clicking a legend entry highlights that run; above it
-   * the legend is dropped and a drop-down picks the run. Default 20.
+   * Up to this many runs each has its colour, the legend lists them (by the part of their names that
+   * differs) and clicking an entry highlights the run. Above it the curves are thin and faint, coloured
+   * by model where 2–10 models are known, and a drop-down picks the run to highlight. Default 10.
    */
   legendLimit?: number;
   /** Vega-Lite config (theme). Default: the page theme. */
   config?: Config;
+  title?: Text;
+  subtitle?: Text;
 }
 
 /** Name of the selection parameter that highlights one run. */
 export const PICK = 'pick';
 
 /**
- * Builds the Vega-Lite spec of all runs' R vs H: each fitted run's curve R = −a·exp(H) + b over
- * [0, its max H], coloured by run, over the observed points (while there are at most `maxPoints`). A run
- * is highlighted by clicking its legend entry, or, with many runs, by choosing it in a drop-down; the
- * others fade. Runs keep the colour of their input order. Pure: returns a plain object.
+ * Builds the Vega-Lite spec of all runs' R vs H: each fitted run's curve over [0, its max H] (a law of H
+ * alone; others are left out), and, for a few runs, their points (crosses for those the fit left out). A few runs each get a colour and a
+ * clickable legend entry; many runs are drawn thin and faint (coloured by model when known) so the spread
+ * shows instead of spaghetti, with a drop-down to highlight one. Colours follow the input order. Pure.
  *
  * @example
  * overviewSpec(runs).layer.map((l) => l.mark.type); // => ['point', 'line']
  */
 export function overviewSpec(runs: readonly ReportRun[], options: OverviewOptions = {}): TopLevelSpec {
-  const { width = 640, height = 360, samples = Math.max(12, Math.min(40, Math.floor(8000 / Math.max(1, runs.length)))), maxPoints = 4000, legendLimit = 20, config = SCREEN_CONFIG } = options;
+  const {
+    width = 640,
+    height = 360,
+    samples = Math.max(12, Math.min(40, Math.floor(8000 / Math.max(1, runs.length)))),
+    maxPoints = 4000,
+    legendLimit = 10,
+    config = SCREEN_CONFIG,
+    title,
+    subtitle,
+  } = options;
   const ids = runs.map((r) => r.info.id);
-  const curves: { run: string; entropy: number; metric: number }[] = [];
-  const points: { run: string; step: number; entropy: number; metric: number }[] = [];
-  for (const run of runs) {
-    const rows = pointRows(run.series);
-    for (const p of rows) points.push({ run: run.info.id, ...p });
-    if (run.fit) for (const c of curveRows(run, maxEntropy(rows), samples)) curves.push({ run: run.info.id, ...c });
-  }
-  const withLegend = runs.length <= legendLimit;
-  const color = {
-    field: 'run',
-    type: 'nominal',
-    scale: { domain: ids, scheme: ids.length <= 10 ? 'category10' : 'tableau20' },
-    legend: withLegend ? { title: 'run', symbolType: 'stroke' } : null,
-  };
-  const fade = { condition: { param: PICK, value: 1, empty: true }, value: 0.12 };
-  const x = { field: 'entropy', type: 'quantitative', title: 'policy entropy H' };
+  const labels = runLabels(ids);
+  const few = runs.length <= legendLimit;
+  const groups = runs.map((r) => modelGroup(r.info) ?? 'model unknown');
+  const groupList = [...new Set(groups)];
+  const byGroup = !few && groupList.length >= 2 && groupList.length <= 10;
+  const curves: Record<string, unknown>[] = [];
+  const points: Record<string, unknown>[] = [];
+  const left: Record<string, unknown>[] = [];
+  runs.forEach((run, i) => {
+    const rows = statusRows(run.series, run.selection);
+    const tag = few ? { run: ids[i], label: labels[i] } : byGroup ? { run: ids[i], model: groups[i] } : { run: ids[i] };
+    if (few) for (const { status, ...p } of rows) (status === 'used' ? points : left).push({ ...tag, ...p });
+    if (run.fit) for (const c of curveRows(run, maxEntropy(rows), samples)) curves.push({ ...tag, ...c });
+  });
+  const color = few
+    ? { field: 'label', type: 'nominal', title: 'run', scale: { domain: labels, scheme: labels.length <= 10 ? 'category10' : 'tableau20' }, legend: { title: 'run', symbolType: 'stroke', labelLimit: 400 } }
+    : byGroup
+      ? { field: 'model', type: 'nominal', title: 'model', scale: { domain: groupList, scheme: 'category10' }, legend: { title: 'model', symbolType: 'stroke' } }
+      : { value: '#1f5f9f' };
+  const picked = { param: PICK, empty: true };
+  const x = { field: 'entropy', type: 'quantitative', title: 'entropy H' };
   // Name the metric on the axis when every run measured the same one.
   const metrics = new Set(runs.map((r) => r.info.metric));
-  const y = { field: 'metric', type: 'quantitative', title: metrics.size === 1 ? `R (${[...metrics][0]})` : 'R', scale: { zero: false } };
+  const y = { field: 'metric', type: 'quantitative', title: metrics.size === 1 ? `R: ${shortKey([...metrics][0])}` : 'R', scale: { zero: false } };
   // A legend click or a drop-down choice selects the run's value of the `run` field.
-  const bind = withLegend
-    ? 'legend'
-    : { input: 'select', name: 'highlight run ', options: [null, ...ids], labels: ['(all runs)', ...ids] };
-  const params = [{ name: PICK, select: { type: 'point', fields: ['run'] }, bind }];
+  const bind = few ? 'legend' : { input: 'select', name: 'highlight run ', options: [null, ...ids], labels: ['(all runs)', ...ids] };
+  const params = [{ name: PICK, select: { type: 'point', fields: [few ? 'label' : 'run'] }, bind }];
+  const tooltip = [{ field: 'run', type: 'nominal' }, ...(byGroup ? [{ field: 'model', type: 'nominal' }] : [])];
+  // A few runs: the picked one stays, the others fade. Many: all faint until one is picked, which turns red.
+  const encoding = few
+    ? { color, opacity: { condition: { ...picked, value: 1 }, value: 0.12 }, strokeWidth: { value: 2 } }
+    : {
+        color: { condition: { param: PICK, empty: false, value: '#d62728' }, ...color },
+        opacity: { condition: [{ param: PICK, empty: false, value: 1 }, { ...picked, value: 0.35 }], value: 0.05 },
+        strokeWidth: { condition: { param: PICK, empty: false, value: 2.5 }, value: 1 },
+      };
   const curveLayer: Record<string, unknown> = {
     data: { values: curves },
-    mark: { type: 'line', strokeWidth: 2 },
-    encoding: { x, y, color, detail: { field: 'run' }, opacity: fade },
+    mark: { type: 'line' },
+    encoding: { x, y, ...encoding, detail: { field: 'run' }, tooltip },
   };
   const layer: object[] = [];
-  if (points.length <= maxPoints) {
-    layer.push({
-      data: { values: points },
-      mark: { type: 'point', filled: true, size: 16 },
-      encoding: {
-        x,
-        y,
-        color,
-        opacity: { condition: { param: PICK, value: 0.7, empty: true }, value: 0.05 },
-        tooltip: [
-          { field: 'run', type: 'nominal' },
-          { field: 'step', type: 'quantitative' },
-          { field: 'entropy', type: 'quantitative', title: 'H', format: '.4f' },
-          { field: 'metric', type: 'quantitative', title: 'R', format: '.4f' },
-        ],
-      },
-    });
+  if (few && points.length + left.length <= maxPoints) {
+    // The points each fit used, and as crosses those it left out (format learning, outside the steps).
+    for (const [rows, mark] of [[points, { type: 'point', filled: true, size: 16 }], [left, { type: 'point', shape: 'cross', filled: true, size: 30 }]] as const) {
+      if (rows.length === 0) continue;
+      layer.push({
+        data: { values: rows },
+        mark,
+        encoding: {
+          x,
+          y,
+          color,
+          opacity: { condition: { ...picked, value: 0.7 }, value: 0.05 },
+          tooltip: [
+            { field: 'run', type: 'nominal' },
+            { field: 'step', type: 'quantitative' },
+            { field: 'entropy', type: 'quantitative', title: 'H', format: '.4f' },
+            { field: 'metric', type: 'quantitative', title: 'R', format: '.4f' },
+          ],
+        },
+      });
+    }
   }
   layer.push(curveLayer);
   // The selection lives in the first layer: the shared legend is built from it, and only a legend of the
   // layer that defines a legend-bound selection reacts to clicks.
   Object.assign(layer[0], { params });
-  return { width, height, config, layer } as TopLevelSpec;
+  return { ...(title === undefined ? {} : { title: { text: title, ...(subtitle === undefined ? {} : { subtitle }) } }), width, height, config, layer } as TopLevelSpec;
 }

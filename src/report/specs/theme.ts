@@ -14,7 +14,7 @@ export const SCREEN_CONFIG: Config = {
   // Titles carry log keys of any length: cut them (with an ellipsis) rather than overflow the chart.
   axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#eee', titleLimit: 220 },
   legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 240 },
-  title: { fontSize: 13, anchor: 'start' },
+  title: { fontSize: 13, anchor: 'start', subtitleFontSize: 11, subtitleColor: '#555' },
 };
 
 /**
@@ -37,7 +37,37 @@ export const PRINT_CONFIG: Config = {
     titleLimit: 240,
   },
   legend: { labelFontSize: 9, titleFontSize: 10, labelColor: '#000', titleColor: '#000', labelLimit: 220 },
-  title: { fontSize: 11, fontWeight: 'normal', color: '#000', anchor: 'start' },
+  title: { fontSize: 11, fontWeight: 'normal', color: '#000', anchor: 'start', subtitleFontSize: 9, subtitleColor: '#333' },
   line: { strokeWidth: 1.6 },
   point: { size: 18 },
 };
+
+/**
+ * The colour of each kind of mark, the same on every chart: a legend entry names the kind, and the same
+ * colour means the same thing everywhere.
+ */
+export const COLORS = {
+  /** The fitted law and its confidence band. */
+  fit: '#d62728',
+  /** The ceiling, its interval and its level. */
+  ceiling: '#222222',
+  /** Points the fit left out. */
+  excluded: '#9a9a9a',
+  /** Observed R and H against step. */
+  metric: '#1f77b4',
+  entropy: '#2ca02c',
+  /** The paper's early-fit forecast of the held-out points. */
+  early: '#ff7f0e',
+  /** A forecast in time from the last point. */
+  forecast: '#9467bd',
+  /** Where the ceiling estimate settled. */
+  settled: '#17becf',
+} as const;
+
+/** A legend of kinds of marks, one entry per kind, in the order given: the kinds' colours by name. */
+export function kindScale(kinds: readonly (readonly [string, string])[]): { domain: string[]; range: string[] } {
+  return { domain: kinds.map((k) => k[0]), range: kinds.map((k) => k[1]) };
+}
+
+/** A title or subtitle: one line, or one string per line (Vega draws each line in full). */
+export type Text = string | string[];
