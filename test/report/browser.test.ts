@@ -55,8 +55,8 @@ test('the report renders every chart offline, with hostile run names shown as te
   const [forest, overview, law0, time0, law1, time1, law2, time2] = charts;
   // Ceilings: an interval and a diamond per fitted run.
   assert.deepEqual([forest.rules, forest.symbols], [2, 2]);
-  // All runs: 40 + 40 + 2 points, a curve per fitted run.
-  assert.deepEqual([overview.symbols, overview.lines], [82, 2]);
+  // All runs: 40 + 40 + 2 points, a curve and its band per fitted run.
+  assert.deepEqual([overview.symbols, overview.lines, overview.areas], [82, 2, 2]);
   // R vs H: 40 points + the ceiling diamond; the fitted curve and its band; the ceiling's level and CI; its label.
   assert.deepEqual([law0.symbols, law0.lines, law0.areas, law0.rules, law0.texts], [41, 1, 1, 2, 1]);
   assert.deepEqual([law1.symbols, law1.lines, law1.areas, law1.rules], [41, 1, 1, 2]);

@@ -2,7 +2,7 @@
 import type { TopLevelSpec, Config } from 'vega-lite';
 import { modelGroup, runLabels, shortKey } from '../labels.ts';
 import type { ReportRun } from '../types.ts';
-import { curveRows, maxEntropy, statusRows } from './data.ts';
+import { bandRows, curveRows, maxEntropy, statusRows } from './data.ts';
 import { SCREEN_CONFIG, type Text } from './theme.ts';
 
 /** Options of `overviewSpec`. */
@@ -35,12 +35,13 @@ export const PICK = 'pick';
 
 /**
  * Builds the Vega-Lite spec of all runs' R vs H: each fitted run's curve over [0, its max H] (a law of H
- * alone; others are left out), and, for a few runs, their points (crosses for those the fit left out). A few runs each get a colour and a
+ * alone; others are left out), and, for a few runs, its 95% band and its points (crosses for those the fit
+ * left out). A few runs each get a colour and a
  * clickable legend entry; many runs are drawn thin and faint (coloured by model when known) so the spread
  * shows instead of spaghetti, with a drop-down to highlight one. Colours follow the input order. Pure.
  *
  * @example
- * overviewSpec(runs).layer.map((l) => l.mark.type); // => ['point', 'line']
+ * overviewSpec(runs).layer.map((l) => l.mark.type); // => ['area', 'point', 'line']
  */
 export function overviewSpec(runs: readonly ReportRun[], options: OverviewOptions = {}): TopLevelSpec {
   const {
@@ -60,6 +61,7 @@ export function overviewSpec(runs: readonly ReportRun[], options: OverviewOption
   const groupList = [...new Set(groups)];
   const byGroup = !few && groupList.length >= 2 && groupList.length <= 10;
   const curves: Record<string, unknown>[] = [];
+  const bands: Record<string, unknown>[] = [];
   const points: Record<string, unknown>[] = [];
   const left: Record<string, unknown>[] = [];
   runs.forEach((run, i) => {
@@ -67,9 +69,11 @@ export function overviewSpec(runs: readonly ReportRun[], options: OverviewOption
     const tag = few ? { run: ids[i], label: labels[i] } : byGroup ? { run: ids[i], model: groups[i] } : { run: ids[i] };
     if (few) for (const { status, ...p } of rows) (status === 'used' ? points : left).push({ ...tag, ...p });
     if (run.fit) for (const c of curveRows(run, maxEntropy(rows), samples)) curves.push({ ...tag, ...c });
+    // A few runs: each curve with its 95% band (many would hide each other; each run's chart has its own).
+    if (few && run.fit) for (const { entropy, lo, hi } of bandRows(run, maxEntropy(rows), samples)) bands.push({ ...tag, entropy, lo, hi });
   });
   const color = few
-    ? { field: 'label', type: 'nominal', title: 'run', scale: { domain: labels, scheme: labels.length <= 10 ? 'category10' : 'tableau20' }, legend: { title: 'run', symbolType: 'stroke', labelLimit: 400 } }
+    ? { field: 'label', type: 'nominal', title: 'run', scale: { domain: labels, scheme: labels.length <= 10 ? 'category10' : 'tableau20' }, legend: { title: 'run', symbolType: 'stroke', symbolStrokeWidth: 2, symbolOpacity: 1, labelLimit: 400 } }
     : byGroup
       ? { field: 'model', type: 'nominal', title: 'model', scale: { domain: groupList, scheme: 'category10' }, legend: { title: 'model', symbolType: 'stroke' } }
       : { value: '#1f5f9f' };
@@ -96,6 +100,13 @@ export function overviewSpec(runs: readonly ReportRun[], options: OverviewOption
     encoding: { x, y, ...encoding, detail: { field: 'run' }, tooltip },
   };
   const layer: object[] = [];
+  if (bands.length > 0) {
+    layer.push({
+      data: { values: bands },
+      mark: { type: 'area', opacity: 0.12 },
+      encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color, detail: { field: 'run' }, opacity: { condition: { ...picked, value: 0.12 }, value: 0.02 } },
+    });
+  }
   if (few && points.length + left.length <= maxPoints) {
     // The points each fit used, and as crosses those it left out (format learning, outside the steps).
     for (const [rows, mark] of [[points, { type: 'point', filled: true, size: 16 }], [left, { type: 'point', shape: 'cross', filled: true, size: 30 }]] as const) {
