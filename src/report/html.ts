@@ -207,7 +207,7 @@ function chartSpecs(input: ReportInput, compact: boolean, overview: OverviewOpti
     } else {
       charts[`law-${i}`] = lawChartSpec(run, FULL.law);
       charts[`time-${i}`] = timelineSpec(run, FULL.time);
-      const conv = convergenceSpec(run, FULL.conv);
+      const conv = convergenceSpec(run, { ...FULL.conv, live: input.refreshSeconds !== undefined });
       if (conv) charts[`conv-${i}`] = conv;
     }
   });

@@ -31,6 +31,8 @@ export interface ConvergenceOptions {
   shared?: { y: [number, number] };
   /** The y domain to draw instead of the run's own (several runs' panels on one axis). Default: its own. */
   domain?: [number, number];
+  /** The run is still training: its last estimate is the current one, not the final one. Default false. */
+  live?: boolean;
 }
 
 /** One cut as the chart draws it. */
@@ -83,7 +85,7 @@ export function settledText(c: CeilingConvergence, what: 'settled' | 'precise'):
  * convergenceSpec(run).layer.map((l) => l.mark.type); // => ['rect', 'rule', 'area', 'line', 'point', 'rule', 'rule']
  */
 export function convergenceSpec(run: ReportRun, options: ConvergenceOptions = {}): TopLevelSpec | null {
-  const { width = 360, height = 160, x: xField = 'step', relative = false, config = SCREEN_CONFIG, tooltip = true, legend = true, title, subtitle, shared } = options;
+  const { width = 360, height = 160, x: xField = 'step', relative = false, config = SCREEN_CONFIG, tooltip = true, legend = true, title, subtitle, shared, live = false } = options;
   const c = run.convergence;
   if (!c?.final) return null;
   const rows = convergenceRows(c, relative);
@@ -100,7 +102,7 @@ export function convergenceSpec(run: ReportRun, options: ConvergenceOptions = {}
   const beyond = rows.some((r) => r.lo < domain[0] || r.hi > domain[1]);
   const kinds: [string, string][] = [
     [beyond ? 'estimate, 95% CI (off-axis: at the edge)' : 'estimate, 95% CI', COLORS.fit],
-    [`${relative ? 'final' : 'final value'} ±${tol}`, COLORS.settled],
+    [`${live ? 'current value' : relative ? 'final' : 'final value'} ±${tol}`, COLORS.settled],
   ];
   const settled = settledText(c, 'settled');
   const precise = settledText(c, 'precise');
