@@ -110,7 +110,7 @@ function runSection(run: ReportRun, index: number, label: string, compact: boole
     const c = run.ceiling;
     const settled = run.convergence?.settled;
     const warns = runDiagnostics(run);
-    const line = c ? `ceiling ${fixed(c.value, 3)} [${fixed(c.ci[0], 3)}, ${fixed(c.ci[1], 3)}]${settled ? ` · settled at ${percent(settled.fraction)}` : ''}` : '';
+    const line = c ? `ceiling ${fixed(c.value, 3)} [${fixed(c.ci[0], 3)}, ${fixed(c.ci[1], 3)}]${settled ? ` · settled ${percent(settled.fraction)}` : ''}` : '';
     const charts = [
       chart(`law-${index}`, { kind: 'law', shared: true }),
       chart(`time-${index}`, { kind: 'time', hidden: true, shared: true }),

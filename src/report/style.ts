@@ -14,6 +14,7 @@ ul.numbers { margin: 4px 0 8px; padding-left: 20px; font-size: 13px; }
 ul.numbers li:first-child { font-weight: 600; }
 ul.diagnostics { margin: 4px 0 10px; padding: 6px 8px 6px 26px; font-size: 12.5px; background: #fff8e5; border: 1px solid #f0d890; }
 ul.diagnostics code, .warn { font-size: 11.5px; color: #7a4b00; }
+.warn { white-space: nowrap; }
 ul.diagnostics code { background: #fdecc0; padding: 0 4px; border-radius: 3px; margin-right: 4px; }
 p.ok { font-size: 12.5px; color: #2d6a2d; margin: 4px 0 8px; }
 table.plain { border-collapse: collapse; font-size: 12.5px; margin: 4px 0 8px; }
@@ -41,7 +42,9 @@ article.run { border: 1px solid #e3e3e3; border-radius: 4px; padding: 10px 12px;
 #run-list:not(.compact) article.run { flex: 1 1 100%; }
 /* Small multiples fill the width: as many columns of equal width as fit. */
 #run-list.compact { display: grid; grid-template-columns: repeat(auto-fill, minmax(272px, 1fr)); gap: 10px; }
-#run-list.compact article.run { padding: 6px 8px; }
+#run-list.compact article.run { padding: 6px 8px; display: flex; flex-direction: column; }
+/* Headings of one or two lines: the charts of a row still line up, at the bottom of their boxes. */
+#run-list.compact .charts { margin-top: auto; }
 #run-list.compact article.run[hidden] { display: none; }
 #run-list.compact h3 { font-size: 13px; }
 #run-list.compact .meta { margin-bottom: 2px; }
