@@ -109,6 +109,8 @@ export function analyzeRun(series: RunSeries, options: AnalyzeOptions = {}, info
   };
   warn(trainRewardWarning(info?.metricKind, info?.metric ?? ''));
   for (const w of trainerWarnings(info?.trainer)) warn(w);
+  // Steps the log has that are not points (R without H, or H without R), as ingest counted them.
+  for (const note of info?.notes ?? []) warn({ code: 'points-dropped', message: note });
   try {
     if (readsEntropy && entropyProblem) throw new InputError(entropyProblem);
     if (readsEntropy) warn(entropyScaleWarning(used.entropy));

@@ -116,7 +116,8 @@ export function watch(path: string, options: WatchOptions): Watcher {
     if (!raw) {
       // Not there yet: a log that the trainer has not created.
       if (source.waiting === 'the file to be created') return waiting(`waiting for ${path} to appear`);
-      if (points === 0) waiting(`waiting for the first validation point in ${path}`);
+      // Nothing new: whatever the watch said it waits for still holds.
+      if (points === 0 && !waitingFor) waiting(`waiting for the first validation point in ${path}`);
       return;
     }
     let series: RunSeries;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Rng } from '../../src/util/rng.ts';
 import { runCli } from './run-cli.ts';
-import { waitFor } from '../helpers.ts';
+import { fixture, waitFor } from '../helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'entropy-law-silent-'));
 
@@ -153,6 +153,41 @@ describe('no silent wrong answers', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--out .*fig\.png looks like a file name; --format png writes one file per chart into a folder/);
     assert.equal(existsSync(out), false);
+  });
+
+  it('steps with R but no entropy are counted and named in the run, with the key that would use them', async () => {
+    const { text, record } = await both(['fit', fixture('formats-cases/trl-eval-steps')]);
+    assert.equal(text.code, 0, text.stderr);
+    const note = '12 validation steps, 6 with entropy: used 6; --entropy eval_entropy would use 12';
+    assert.match(text.stdout, new RegExp(`^trl-eval-steps: .*\\n(  .*\\n)*  warning: ${note.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')}$`, 'm'));
+    assert.deepEqual(record.warnings.filter((w: any) => w.code === 'points-dropped').map((w: any) => w.message), [note]);
+    assert.equal(record.points.total, 6);
+  });
+
+  it('watch on a folder of two logs is refused, naming the way out', async () => {
+    const two = join(dir, 'two-logs');
+    mkdirSync(two);
+    writeFileSync(join(two, 'a.csv'), 'step,actor/entropy,acc\n1,0.5,0.2\n');
+    writeFileSync(join(two, 'b.csv'), 'step,actor/entropy,acc\n1,0.5,0.2\n');
+    const r = await runCli(['watch', two, '--poll-ms', '20']);
+    assert.equal(r.code, 1);
+    assert.equal(oneLine(r.stderr).length, 1);
+    assert.match(r.stderr, /follow one of its 2 files instead/);
+  });
+
+  it('watch on a log with only training reward so far says so once, and waits', async () => {
+    const path = join(dir, 'no-validation-yet.csv');
+    writeFileSync(path, 'step,actor/entropy,critic/score/mean\n1,0.5,0.1\n2,0.45,0.12\n');
+    const stop = new AbortController();
+    const err: string[] = [];
+    const { main } = await import('../../src/cli/main.ts');
+    let polls = 0;
+    const run = main(['watch', path, '--poll-ms', '20'], () => {}, (t) => err.push(t), stop.signal);
+    // Several polls with nothing new must not repeat or change the message.
+    await waitFor(() => err.length > 0 && ++polls > 20, 'a waiting message and a few more polls');
+    stop.abort();
+    assert.equal(await run, 0);
+    assert.deepEqual(err, [`waiting for a validation metric in ${path}: only the training reward (critic/score/mean) so far (--train-reward uses it)`]);
   });
 
   it('watch on a log that does not exist yet says what it waits for', async () => {
