@@ -59,11 +59,12 @@ export function coverageOf(run: RawRun, choice: KeyChoice): CoverageReport {
     for (let k = 1; k <= m; k++) if (values[k] === undefined) return;
     coverage.metric++;
     if (hasEntropy) coverage.points++;
-    else if (lostCount++ < LISTED) lost.push(step);
+    // A validation at step 0 runs before any rollout (verl's val_before_train): it has no entropy by design.
+    else if (step > 0 && lostCount++ < LISTED) lost.push(step);
     for (let o = 0; o < others.length; o++) if (values[1 + m + o] !== undefined) withOther[o]++;
   });
   const notes: string[] = [];
-  if (coverage.points < coverage.metric) {
+  if (coverage.points < coverage.metric && (lostCount > 0 || withOther.some((w) => w > coverage.points))) {
     const head = `${coverage.metric} ${stepsOf(choice.metricKind, choice.metric)}, ${coverage.points} with entropy: used ${coverage.points}`;
     let best = -1;
     for (let o = 0; o < others.length; o++) if (withOther[o] > coverage.points && (best < 0 || withOther[o] > withOther[best])) best = o;

@@ -56,12 +56,21 @@ describe('coverage and notes', () => {
 
   it('many steps without entropy are listed in part, with their count', async () => {
     const rows = ['step,actor/entropy,eval_accuracy'];
-    for (let s = 0; s < 10; s++) rows.push(`${s},${s % 2 ? 0.5 : ''},${s / 10}`);
+    for (let s = 1; s <= 10; s++) rows.push(`${s},${s % 2 ? 0.5 : ''},${s / 10}`);
     const path = join(dir, 'sparse.csv');
     writeFileSync(path, rows.join('\n') + '\n');
     const data = await ingest([path]);
     assert.deepEqual(data.runs[0].coverage, { metric: 10, entropy: 5, points: 5 });
-    assert.deepEqual(data.runs[0].notes, ['10 validation steps, 5 with entropy: used 5; steps 0, 2, 4, … (5 in all) have no actor/entropy: not points']);
+    assert.deepEqual(data.runs[0].notes, ['10 validation steps, 5 with entropy: used 5; steps 2, 4, 6, … (5 in all) have no actor/entropy: not points']);
+  });
+
+  it('a validation at step 0, before any rollout, has no entropy by design: counted, not noted', async () => {
+    const path = join(dir, 'val-before-train.csv');
+    writeFileSync(path, 'step,actor/entropy,eval_accuracy\n0,,0.1\n1,0.5,0.2\n2,0.4,0.3\n');
+    const data = await ingest([path]);
+    assert.deepEqual(data.runs[0].coverage, { metric: 3, entropy: 2, points: 2 });
+    assert.deepEqual(data.runs[0].notes, []);
+    assert.deepEqual(data.warnings, []);
   });
 
   it('ingest returns its warnings, and still gives them to options.warnings', async () => {
