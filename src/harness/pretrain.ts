@@ -48,6 +48,12 @@ export interface PretrainOptions {
    * should be competent but far from perfect. Defaults to 0.3; 1 (or more) trains all `steps`.
    */
   targetAccuracy?: number;
+  /**
+   * Confidence penalty β (Pereyra et al. 2017): the loss is the answer tokens' cross-entropy minus β
+   * times their mean entropy, which keeps the warm start's distributions wide (a smoothed warm start,
+   * whose entropy RL then has room to spend). Defaults to 0.
+   */
+  entropyBonus?: number;
   /** Called after every step, with `valAcc` on evaluation steps. */
   onProgress?: (p: { step: number; loss: number; valAcc?: number }) => void;
 }
@@ -87,8 +93,9 @@ export interface PretrainResult {
 export async function pretrain(options: PretrainOptions = {}): Promise<PretrainResult> {
   const {
     task: taskOption = 'add', device = 'cpu', steps = 3000, out, seed = 0, batchSize = 64, model = {}, adam = {},
-    evalEvery = 100, valSize = 256, targetAccuracy = 0.3, warmup = 100, onProgress,
+    evalEvery = 100, valSize = 256, targetAccuracy = 0.3, warmup = 100, entropyBonus = 0, onProgress,
   } = options;
+  if (!(entropyBonus >= 0) || !Number.isFinite(entropyBonus)) usageError(`invalid entropyBonus: ${entropyBonus} (expected a number ≥ 0)`);
   if (!Number.isInteger(warmup) || warmup < 0) usageError(`invalid warmup: ${warmup} (expected a non-negative integer)`);
   for (const [name, v] of [['steps', steps], ['batchSize', batchSize], ['evalEvery', evalEvery], ['valSize', valSize]] as const) {
     if (!Number.isInteger(v) || v < 1) usageError(`invalid ${name}: ${v} (expected a positive integer)`);
@@ -105,6 +112,7 @@ export async function pretrain(options: PretrainOptions = {}): Promise<PretrainR
   let loss = NaN, valAcc = 0, step = 0;
   while (step < steps) {
     const batch = supervisedBatch(task, Array.from({ length: batchSize }, () => drawTrain(task, rng)));
+    if (entropyBonus > 0) batch.entropyWeights = batch.weights.map((w) => entropyBonus * w);
     ({ loss } = await policy.trainStep(batch, { ...adam, lr: learningRate(step, steps, warmup, adam.lr ?? PRETRAIN_LR) }));
     step++;
     if (!Number.isFinite(loss)) inputError(`pretrain diverged at step ${step} (loss ${loss}); lower the learning rate`);

@@ -2,8 +2,9 @@ import type { ModelConfig } from './config.ts';
 
 /**
  * A batch of B sequences of length T, row-major [B, T]. Position t predicts `targets[t]` (normally the
- * token at t+1) and contributes −weights[t]·log p(targets[t]) to the loss: 1/count on answer tokens for
- * supervised training, advantage/count for a policy gradient, 0 where nothing is learned.
+ * token at t+1) and contributes −weights[t]·log p(targets[t]) − entropyWeights[t]·H[t] to the loss, H[t]
+ * the entropy of its next-token distribution: weights 1/count on answer tokens for supervised training,
+ * 0 where nothing is learned; entropy weights (absent: 0) for an entropy bonus or a confidence penalty.
  */
 export interface Batch {
   batchSize: number;
@@ -11,7 +12,22 @@ export interface Batch {
   tokens: Int32Array;
   targets: Int32Array;
   weights: Float32Array;
+  entropyWeights?: Float32Array;
 }
+
+/** What a forward pass hands a `TokenLoss`: log p(target) and the entropy per position, [B·T]. */
+export interface TokenOutputs {
+  logp: Float32Array;
+  entropy: Float32Array;
+}
+
+/**
+ * A loss that depends on each position's log p(target) and entropy (a clipped policy surrogate, say).
+ * Given the forward pass's outputs it returns the weights of its gradient, weights = −∂loss/∂log p and
+ * entropyWeights = −∂loss/∂H per position, which replace the batch's own for the backward pass: by the
+ * chain rule the gradient is then the loss's exactly, from one forward pass.
+ */
+export type TokenLoss = (out: TokenOutputs) => { weights: Float32Array; entropyWeights?: Float32Array };
 
 /** Per-token outputs of a forward pass; `logits` only when asked for. */
 export interface ForwardResult {
@@ -75,10 +91,13 @@ export interface Policy {
   readonly config: ModelConfig;
   readonly device: 'cpu' | 'webgpu';
   forward(batch: Batch, options?: { logits?: boolean }): Promise<ForwardResult>;
-  /** Loss and the gradient of every parameter (flat layout), without changing the weights. */
-  gradients(batch: Batch): Promise<{ loss: number; grads: Float32Array }>;
-  /** One AdamW step on the batch; returns the loss before the step. */
-  trainStep(batch: Batch, adam?: AdamWOptions): Promise<{ loss: number }>;
+  /**
+   * Loss and the gradient of every parameter (flat layout), without changing the weights; with
+   * `tokenLoss`, of the loss it defines (the loss returned is then the batch's under its weights).
+   */
+  gradients(batch: Batch, tokenLoss?: TokenLoss): Promise<{ loss: number; grads: Float32Array }>;
+  /** One AdamW step on the batch (or on `tokenLoss`, as in `gradients`); returns the loss before the step. */
+  trainStep(batch: Batch, adam?: AdamWOptions, tokenLoss?: TokenLoss): Promise<{ loss: number }>;
   sample(prompts: Int32Array, promptLen: number, options: SampleOptions): Promise<SampleResult>;
   getState(): Promise<PolicyState>;
   setState(state: PolicyState): Promise<void>;

@@ -16,8 +16,15 @@ export function checkBatch(cfg: ModelConfig, batch: Batch): void {
   }
   checkTokens(cfg, batch.tokens, 'tokens');
   checkTokens(cfg, batch.targets, 'targets');
-  for (let i = 0; i < batch.weights.length; i++) {
-    if (!Number.isFinite(batch.weights[i])) usageError(`invalid batch: weight ${i} is ${batch.weights[i]}`);
+  checkWeights(batch.weights, B * T, 'weight');
+  if (batch.entropyWeights) checkWeights(batch.entropyWeights, B * T, 'entropy weight');
+}
+
+/** Checks per-token weights (a batch's, or those a token loss returned): N finite numbers. @throws UsageError */
+export function checkWeights(weights: Float32Array, N: number, what: string): void {
+  if (weights.length !== N) usageError(`invalid batch: ${weights.length} ${what}s (expected ${N})`);
+  for (let i = 0; i < weights.length; i++) {
+    if (!Number.isFinite(weights[i])) usageError(`invalid batch: ${what} ${i} is ${weights[i]}`);
   }
 }
 

@@ -5,13 +5,18 @@ import type { Batch } from '../../src/harness/types.ts';
 /** A model small enough for finite differences and SwiftShader, with ragged sizes (not multiples of 4 or 16). */
 export const TINY: ModelConfig = resolveModelConfig({ layers: 2, width: 12, heads: 3, context: 7, vocab: 11 });
 
-/** A random batch with random per-token weights, some zero, as a policy gradient would give. */
-export function randomBatch(cfg: ModelConfig, B: number, T: number, seed: number): Batch {
+/**
+ * A random batch with random per-token weights, some zero, as a policy gradient would give; with
+ * `entropy`, random entropy weights as well (an entropy bonus on some tokens, a penalty on others).
+ */
+export function randomBatch(cfg: ModelConfig, B: number, T: number, seed: number, entropy = false): Batch {
   const rng = new Rng(seed);
   const tokens = new Int32Array(B * T).map(() => rng.int(cfg.vocab));
   const targets = new Int32Array(B * T).map(() => rng.int(cfg.vocab));
   const weights = new Float32Array(B * T).map(() => (rng.next() < 0.2 ? 0 : rng.next() * 2 - 0.5));
-  return { batchSize: B, seqLen: T, tokens, targets, weights };
+  const batch: Batch = { batchSize: B, seqLen: T, tokens, targets, weights };
+  if (entropy) batch.entropyWeights = new Float32Array(B * T).map(() => (rng.next() < 0.3 ? 0 : rng.next() - 0.3));
+  return batch;
 }
 
 /** Random parameters larger than the initialisation, so attention and norms are far from uniform. */
@@ -29,3 +34,4 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   }
   return scale === 0 ? diff : diff / scale;
 }
+

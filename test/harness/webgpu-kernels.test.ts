@@ -51,6 +51,13 @@ test('the kernels give the reference gradient of every parameter', async () => {
   }
 });
 
+test('entropy weights: the kernels give the reference loss and gradients of −Σ w·log p − Σ e·H', async () => {
+  const batch = randomBatch(TINY, 3, 6, 14, true);
+  const a = await gpu.gradients(batch), b = await cpu.gradients(batch);
+  assert.ok(Math.abs(a.loss - b.loss) < TOL * Math.abs(b.loss), `loss ${a.loss} vs ${b.loss}`);
+  assert.ok(relativeError(a.grads, b.grads) < TOL, `gradients: relative error ${relativeError(a.grads, b.grads)}`);
+});
+
 test('one AdamW step on the device matches the reference step', async () => {
   const batch = randomBatch(TINY, 2, 7, 13);
   const opts = { lr: 0.01, weightDecay: 0.1 };

@@ -17,12 +17,12 @@ export interface ForwardCache {
 
 /**
  * The reference forward pass (and the CPU backend's): embeddings, pre-LN blocks, final norm, logits,
- * then per-token log p, entropy and the loss gradient at the logits. `make` picks the element type:
- * Float32Array to train, Float64Array for finite differences.
+ * then per-token log p, entropy and the loss gradient at the logits (see `crossEntropy` for the weights).
+ * `make` picks the element type: Float32Array to train, Float64Array for finite differences.
  */
 export function forward(
   cfg: ModelConfig, L: ParamLayout, params: Vec, tokens: Int32Array, targets: Int32Array, weights: ArrayLike<number>,
-  B: number, T: number, make: (n: number) => Vec,
+  B: number, T: number, make: (n: number) => Vec, entropyWeights: ArrayLike<number> | null = null,
 ): ForwardCache {
   const D = cfg.width, F = MLP_RATIO * D, V = cfg.vocab, N = B * T, shape = { B, T, H: cfg.heads, D };
   const w = (s: TensorSlot) => params.subarray(s.offset, s.offset + s.size);
@@ -55,8 +55,17 @@ export function forward(
   layerNorm(x, w(L.lnfg), w(L.lnfb), hf, meanf, rstdf, N, D);
   linear(hf, w(L.wout), null, logits, N, D, V);
   const logp = make(N), entropy = make(N), dlogits = make(N * V);
-  const loss = crossEntropy(logits, targets, weights, logp, entropy, dlogits, N, V);
+  const loss = crossEntropy(logits, targets, weights, logp, entropy, dlogits, N, V, entropyWeights);
   return { B, T, blocks, xf: x, hf, meanf, rstdf, logits, logp, entropy, dlogits, loss };
+}
+
+/**
+ * Recomputes the loss and its gradient at the logits of a finished forward pass for new per-token
+ * weights, in place: how a policy loss, whose weights depend on the log-probabilities the pass
+ * produced, reaches `backward` without a second forward pass.
+ */
+export function reweight(cfg: ModelConfig, c: ForwardCache, targets: Int32Array, weights: ArrayLike<number>, entropyWeights: ArrayLike<number> | null): void {
+  c.loss = crossEntropy(c.logits, targets, weights, c.logp, c.entropy, c.dlogits, c.B * c.T, cfg.vocab, entropyWeights);
 }
 
 /** The reference backward pass: the gradient of the loss of `forward` for every parameter, flat layout. */

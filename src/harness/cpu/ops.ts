@@ -143,12 +143,15 @@ export function attentionBackward(qkv: Vec, P: Vec, dO: Vec, dqkv: Vec, shape: A
 }
 
 /**
- * Per row of logits[N, V]: log p(target), the entropy −Σ p·log p, and the gradient of
- * loss = −Σ_r w_r·log p_r, which is w_r·(softmax − onehot(target)). Returns the loss.
- * Rows with w_r = 0 still get log p and entropy (the RL reads them) and a zero gradient.
+ * Per row of logits[N, V]: log p(target), the entropy H = −Σ p·log p, and the gradient of
+ * loss = −Σ_r (w_r·log p_r + e_r·H_r), which is w_r·(softmax − onehot(target)) + e_r·p·(log p + H)
+ * (∂H/∂logits = −p·(log p + H)). Returns the loss. `e` (entropy weights) is an entropy bonus when
+ * positive: a policy loss's `−c·H` term, or a confidence penalty on a supervised loss. Rows with
+ * w_r = e_r = 0 still get log p and entropy (the RL reads them) and a zero gradient.
  */
 export function crossEntropy(
   logits: Vec, targets: Int32Array, weights: ArrayLike<number>, logp: Vec, entropy: Vec, dlogits: Vec | null, N: number, V: number,
+  entropyWeights: ArrayLike<number> | null = null,
 ): number {
   let loss = 0;
   for (let r = 0; r < N; r++) {
@@ -161,13 +164,17 @@ export function crossEntropy(
       sum += e;
       sumZ += e * (logits[o + v] - max);
     }
-    const lse = Math.log(sum);
+    const lse = Math.log(sum), H = lse - sumZ / sum;
     logp[r] = logits[o + targets[r]] - max - lse;
-    entropy[r] = lse - sumZ / sum;
-    const w = weights[r];
-    loss -= w * logp[r];
+    entropy[r] = H;
+    const w = weights[r], e = entropyWeights ? entropyWeights[r] : 0;
+    loss -= w * logp[r] + e * H;
     if (dlogits) {
-      for (let v = 0; v < V; v++) dlogits[o + v] = (w * Math.exp(logits[o + v] - max)) / sum;
+      for (let v = 0; v < V; v++) {
+        const z = logits[o + v] - max, p = Math.exp(z) / sum;
+        // log p + H = z − lse + H
+        dlogits[o + v] = w * p + (e === 0 ? 0 : e * p * (z - lse + H));
+      }
       dlogits[o + targets[r]] -= w;
     }
   }

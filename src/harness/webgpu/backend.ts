@@ -1,8 +1,8 @@
 import type { ModelConfig } from '../config.ts';
-import { checkBatch, checkSample } from '../validate.ts';
+import { checkBatch, checkSample, checkWeights } from '../validate.ts';
 import { initParams } from '../init.ts';
 import { checkState, paramLayout, type ParamLayout } from '../layout.ts';
-import { DEFAULT_ADAMW, type AdamWOptions, type Batch, type ForwardResult, type Policy, type PolicyState, type SampleOptions, type SampleResult } from '../types.ts';
+import { DEFAULT_ADAMW, type AdamWOptions, type Batch, type ForwardResult, type Policy, type PolicyState, type SampleOptions, type SampleResult, type TokenLoss } from '../types.ts';
 import { gpuContext, type GpuContext } from './device.ts';
 import type { KernelLimits } from './kernel.ts';
 import { ADAMW_UNIFORM_BYTES, adamwKernel } from './kernels/adamw.ts';
@@ -77,7 +77,28 @@ export class GpuPolicy implements Policy {
     upload(this.dev, plan.tokens, batch.tokens);
     upload(this.dev, plan.targets, batch.targets);
     upload(this.dev, plan.weights, batch.weights);
+    upload(this.dev, plan.entropyWeights, batch.entropyWeights ?? new Float32Array(batch.weights.length));
     return plan;
+  }
+
+  /**
+   * Runs the forward pass and, for a token loss, reads back log p and entropy, asks the loss for its
+   * weights and uploads them; returns the steps that recompute the loss gradient at the logits (the
+   * cross-entropy kernel again, now with those weights) for the backward pass to follow.
+   */
+  private async prepare(batch: Batch, tokenLoss?: TokenLoss): Promise<{ plan: Plan; steps: Step[] }> {
+    checkBatch(this.config, batch);
+    const plan = await this.upload(batch);
+    if (!tokenLoss) return { plan, steps: [...plan.forward, ...plan.crossEntropy] };
+    this.submit([...plan.forward, ...plan.crossEntropy]);
+    const [logp, entropy] = await readBack(this.dev, [whole(plan.logp), whole(plan.entropy)]);
+    const N = batch.batchSize * batch.seqLen;
+    const { weights, entropyWeights } = tokenLoss({ logp, entropy });
+    checkWeights(weights, N, 'weight');
+    if (entropyWeights) checkWeights(entropyWeights, N, 'entropy weight');
+    upload(this.dev, plan.weights, weights);
+    upload(this.dev, plan.entropyWeights, entropyWeights ?? new Float32Array(N));
+    return { plan, steps: [...plan.crossEntropy] };
   }
 
   private submit(steps: Step[]): void {
@@ -98,17 +119,15 @@ export class GpuPolicy implements Policy {
     return out;
   }
 
-  async gradients(batch: Batch): Promise<{ loss: number; grads: Float32Array }> {
-    checkBatch(this.config, batch);
-    const plan = await this.upload(batch);
-    this.submit([...plan.forward, ...plan.crossEntropy, ...plan.backward]);
+  async gradients(batch: Batch, tokenLoss?: TokenLoss): Promise<{ loss: number; grads: Float32Array }> {
+    const { plan, steps } = await this.prepare(batch, tokenLoss);
+    this.submit([...steps, ...plan.backward]);
     const [loss, grads] = await readBack(this.dev, [whole(plan.loss), whole(this.grads)]);
     return { loss: sum(loss), grads };
   }
 
-  async trainStep(batch: Batch, options: AdamWOptions = {}): Promise<{ loss: number }> {
-    checkBatch(this.config, batch);
-    const plan = await this.upload(batch);
+  async trainStep(batch: Batch, options: AdamWOptions = {}, tokenLoss?: TokenLoss): Promise<{ loss: number }> {
+    const { plan, steps } = await this.prepare(batch, tokenLoss);
     const { lr, beta1, beta2, eps, weightDecay } = { ...DEFAULT_ADAMW, ...options };
     this.step++;
     const hp = Float32Array.of(lr, beta1, beta2, eps, weightDecay, 1 - beta1 ** this.step, 1 - beta2 ** this.step, 0);
@@ -116,7 +135,7 @@ export class GpuPolicy implements Policy {
     this.adam ??= await compile(this.dev, this.cache, adamwKernel({ n: this.layout.total }, this.limits), [
       whole(this.params), whole(this.grads), whole(this.m), whole(this.v), whole(this.decay), whole(this.hyper),
     ]);
-    this.submit([...plan.forward, ...plan.crossEntropy, ...plan.backward, this.adam]);
+    this.submit([...steps, ...plan.backward, this.adam]);
     const [loss] = await readBack(this.dev, [whole(plan.loss)]);
     return { loss: sum(loss) };
   }

@@ -23,7 +23,7 @@ export interface ParamBuffers { params: GPUBuffer; grads: GPUBuffer }
 /** Activation buffers and recorded steps for one batch shape [B, T]. */
 export interface Plan {
   B: number; T: number;
-  tokens: GPUBuffer; targets: GPUBuffer; weights: GPUBuffer;
+  tokens: GPUBuffer; targets: GPUBuffer; weights: GPUBuffer; entropyWeights: GPUBuffer;
   logits: GPUBuffer; logp: GPUBuffer; entropy: GPUBuffer; loss: GPUBuffer;
   /** Embeddings through logits. */
   forward: Step[];
@@ -54,7 +54,7 @@ export async function buildPlan(
   const step = (k: Parameters<typeof compile>[2], ranges: BufferRange[]) => compile(device, cache, k, ranges);
   const mm = (spec: Parameters<typeof matmulKernel>[0], ranges: BufferRange[]) => step(matmulKernel(spec, limits), ranges);
 
-  const tokens = buf(N, 'tokens'), targets = buf(N, 'targets'), weights = buf(N, 'weights');
+  const tokens = buf(N, 'tokens'), targets = buf(N, 'targets'), weights = buf(N, 'weights'), entropyWeights = buf(N, 'entropy weights');
   const xs = [buf(N * D, 'x0')];
   const forward: Step[] = [await step(embeddingKernel({ N, T, D }, limits), [w(tokens), p(L.wte), p(L.wpe), w(xs[0])])];
   const acts = L.blocks.map((_, l) => ({
@@ -85,7 +85,7 @@ export async function buildPlan(
     await mm({ M: N, K: D, N: V, transB: true }, [w(hf), p(L.wout), w(logits)]),
   );
   const logp = buf(N, 'logp'), entropy = buf(N, 'entropy'), loss = buf(N, 'loss'), dlogits = buf(N * V, 'dlogits');
-  const crossEntropy = [await step(crossEntropyKernel({ N, V }, limits), [w(logits), w(targets), w(weights), w(logp), w(entropy), w(loss), w(dlogits)])];
+  const crossEntropy = [await step(crossEntropyKernel({ N, V }, limits), [w(logits), w(targets), w(weights), w(entropyWeights), w(logp), w(entropy), w(loss), w(dlogits)])];
 
   const dx = buf(N * D, 'dx'), dh = buf(N * D, 'dh'), dfact = buf(N * F, 'dfact'), dfpre = buf(N * F, 'dfpre');
   const datt = buf(N * D, 'datt'), dqkv = buf(N * 3 * D, 'dqkv'), dS = buf(B * H * T * T, 'dS');
@@ -122,5 +122,5 @@ export async function buildPlan(
     );
   }
   backward.push(await step(embeddingBackwardKernel({ N, T, D, V }, limits), [w(tokens), w(dx), g(L.wte), g(L.wpe)]));
-  return { B, T, tokens, targets, weights, logits, logp, entropy, loss, forward, crossEntropy, backward, buffers };
+  return { B, T, tokens, targets, weights, entropyWeights, logits, logp, entropy, loss, forward, crossEntropy, backward, buffers };
 }
