@@ -9,7 +9,7 @@ export { ALIGN, paramLayout, type ParamLayout, type TensorSlot } from './layout.
 export { initParams } from './init.ts';
 export { createPolicy, type DeviceName } from './policy.ts';
 export {
-  DEFAULT_ADAMW, type AdamWOptions, type Batch, type ForwardResult, type Policy, type PolicyState, type SampleOptions, type SampleResult,
+  DEFAULT_ADAMW, type AdamWOptions, type Batch, type ForwardResult, type Policy, type PolicyState, type SampleOptions, type SampleResult, type TokenLoss, type TokenOutputs,
 } from './types.ts';
 
 // Backends
@@ -23,8 +23,13 @@ export type { Kernel, KernelLimits } from './webgpu/kernel.ts';
 export { CharTokenizer } from './tasks/tokenizer.ts';
 export { reward, type Problem, type Task } from './tasks/task.ts';
 export { TASK_NAMES, addTask, drawTrain, isValidation, maybeTask, modTask, sortTask, supervisedBatch, validationSet, type TaskName } from './tasks/index.ts';
-export { evaluate, type Evaluation } from './evaluate.ts';
+export { evaluate, type EvaluateOptions, type Evaluation } from './evaluate.ts';
 
 // Checkpoints and the warm start
 export { encodeCheckpoint, loadCheckpoint, parseCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
 export { learningRate, pretrain, type PretrainOptions, type PretrainResult } from './pretrain.ts';
+
+// Reinforcement learning: advantages, policy losses, the trainer, its logs
+export { ADVANTAGE_ESTIMATORS, advantages, type AdvantageEstimator, type AdvantageInput, type AdvantageOptions } from './rl/advantages.ts';
+export { covarianceSummary, groupCovariance, selectionCount, tokenCovariance, topCovariance, type TokenCovariance } from './rl/covariance.ts';
+export { POLICY_LOSSES, lossOptions, policyLoss, type PolicyLossInput, type PolicyLossName, type PolicyLossOptions, type PolicyLossResult } from './rl/losses.ts';

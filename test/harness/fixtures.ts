@@ -1,6 +1,7 @@
 import { resolveModelConfig, type ModelConfig } from '../../src/harness/config.ts';
 import { Rng } from '../../src/util/rng.ts';
-import type { Batch } from '../../src/harness/types.ts';
+import type { Batch, TokenLoss } from '../../src/harness/types.ts';
+import { policyLoss, type PolicyLossOptions } from '../../src/harness/rl/losses.ts';
 
 /** A model small enough for finite differences and SwiftShader, with ragged sizes (not multiples of 4 or 16). */
 export const TINY: ModelConfig = resolveModelConfig({ layers: 2, width: 12, heads: 3, context: 7, vocab: 11 });
@@ -33,5 +34,21 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
     scale = Math.max(scale, Math.abs(b[i]));
   }
   return scale === 0 ? diff : diff / scale;
+}
+
+/** Each policy loss with options that make it act on small batches. */
+export const LOSS_MODES: PolicyLossOptions[] = [
+  { loss: 'ppo', entropyCoef: 0.05 },
+  { loss: 'ppo', clipHigh: 0.28 },
+  { loss: 'clip-cov', clipCovRatio: 0.2, clipCovLb: 0.05, clipCovUb: 5 },
+  { loss: 'kl-cov', klCovRatio: 0.2, klCoef: 1, entropyCoef: 0.02 },
+];
+
+/** A token loss over a model's batch positions, for the backends' `gradients(batch, tokenLoss)`. */
+export function modelLoss(options: PolicyLossOptions, oldLogp: number[], advantages: number[], mask: number[]): TokenLoss {
+  return ({ logp, entropy }) => {
+    const l = policyLoss({ logp, oldLogp, advantages, mask, entropy }, options, new Rng(3));
+    return { weights: Float32Array.from(l.dlogp, (g) => -g), entropyWeights: Float32Array.from(l.dentropy, (g) => -g) };
+  };
 }
 

@@ -7,7 +7,7 @@ import { PipelineCache } from '../../src/harness/webgpu/pipeline-cache.ts';
 import { matmulKernel } from '../../src/harness/webgpu/kernels/matmul.ts';
 import { compile, encode, readBack, storageBuffer, whole } from '../../src/harness/webgpu/runner.ts';
 import { Rng } from '../../src/util/rng.ts';
-import { TINY, randomBatch, randomParams, relativeError } from './fixtures.ts';
+import { LOSS_MODES, TINY, modelLoss, randomBatch, randomParams, relativeError } from './fixtures.ts';
 
 // Without a GPU the kernels run on SwiftShader; a missing adapter makes these tests fail, never skip.
 process.env.VK_ICD_FILENAMES ??= SWIFTSHADER_ICD;
@@ -56,6 +56,19 @@ test('entropy weights: the kernels give the reference loss and gradients of âˆ’Î
   const a = await gpu.gradients(batch), b = await cpu.gradients(batch);
   assert.ok(Math.abs(a.loss - b.loss) < TOL * Math.abs(b.loss), `loss ${a.loss} vs ${b.loss}`);
   assert.ok(relativeError(a.grads, b.grads) < TOL, `gradients: relative error ${relativeError(a.grads, b.grads)}`);
+});
+
+test('each policy loss through a token loss: device gradients match the reference backend\'s', async () => {
+  const batch = randomBatch(TINY, 3, 6, 15), N = 18, rng = new Rng(16);
+  const { logp } = await cpu.forward(batch);
+  const oldLogp = Array.from(logp, (x) => x - 0.3 * (rng.next() - 0.5));
+  const advantages = Array.from({ length: N }, () => 3 * (rng.next() - 0.5));
+  const mask = Array.from({ length: N }, (_, i) => (i % 6 >= 2 ? 1 : 0));
+  for (const options of LOSS_MODES) {
+    const a = await gpu.gradients(batch, modelLoss(options, oldLogp, advantages, mask));
+    const b = await cpu.gradients(batch, modelLoss(options, oldLogp, advantages, mask));
+    assert.ok(relativeError(a.grads, b.grads) < TOL, `${JSON.stringify(options)}: relative error ${relativeError(a.grads, b.grads)}`);
+  }
 });
 
 test('one AdamW step on the device matches the reference step', async () => {
