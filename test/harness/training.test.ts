@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { InputError, UsageError } from '../../src/util/errors.ts';
 import { CpuPolicy, encodeCheckpoint, loadCheckpoint, parseCheckpoint, pretrain } from '../../src/harness/index.ts';
 import { learningRate } from '../../src/harness/pretrain.ts';
-import { TINY, randomBatch } from './fixtures.ts';
+import { TINY, randomBatch, relativeError } from './fixtures.ts';
 
 test('same seed, same CPU device: bit-identical weights after several steps', async () => {
   const run = async (seed: number) => {
@@ -121,4 +121,38 @@ test('the learning rate warms up linearly, then follows a cosine down to a tenth
   assert.ok(Math.abs(learningRate(550, 1000, 100, 1) - 0.55) < 1e-12); // halfway: 0.1 + 0.45
   assert.ok(Math.abs(learningRate(1000, 1000, 100, 1) - 0.1) < 1e-12);
   assert.equal(learningRate(5, 10, 0, 2), 2 * (0.1 + 0.45 * (1 + Math.cos(Math.PI / 2))));
+});
+
+test('two worker threads compute what one thread does: sampling, log-probabilities, gradients, AdamW steps', async () => {
+  const one = new CpuPolicy(TINY, 7), two = new CpuPolicy(TINY, 7, { threads: 2 });
+  try {
+    const batch = randomBatch(TINY, 5, 6, 31, true);
+    const [a, b] = [await one.forward(batch), await two.forward(batch)];
+    assert.ok(relativeError(b.logp, a.logp) < 1e-6 && relativeError(b.entropy, a.entropy) < 1e-6, 'forward');
+    const loss = ({ logp }: { logp: Float32Array }) => ({ weights: logp.map((x) => 0.1 * x) });
+    const [ga, gb] = [await one.gradients(batch, loss), await two.gradients(batch, loss)];
+    assert.ok(relativeError(gb.grads, ga.grads) < 1e-5, `gradients: ${relativeError(gb.grads, ga.grads)}`);
+    for (let s = 0; s < 3; s++) {
+      await one.trainStep(randomBatch(TINY, 4, 7, 40 + s), { lr: 0.01 });
+      await two.trainStep(randomBatch(TINY, 4, 7, 40 + s), { lr: 0.01 });
+    }
+    const drift = relativeError((await two.getState()).params, (await one.getState()).params);
+    // AdamW's first steps move each weight by about lr·sign(g), so gradients that differ in their last bits
+    // near 0 move a few weights differently: the weights agree to 1e-4, not to the gradients' 1e-5.
+    assert.ok(drift < 1e-4, `weights after three steps: ${drift}`);
+    // Each row draws its own uniforms, whichever thread samples it.
+    const prompts = Int32Array.from({ length: 9 * 3 }, (_, i) => (i * 7) % TINY.vocab);
+    const [sa, sb] = [await one.sample(prompts, 3, { maxNew: 4, seed: 5 }), await two.sample(prompts, 3, { maxNew: 4, seed: 5 })];
+    assert.deepEqual([...sb.tokens], [...sa.tokens]);
+    assert.ok(relativeError(sb.logp, sa.logp) < 1e-5, 'sampled log-probabilities');
+  } finally {
+    one.dispose();
+    two.dispose();
+  }
+});
+
+test('without the optional webgpu package, asking for WebGPU says what to install', async () => {
+  const { webgpuModule } = await import('../../src/harness/webgpu/device.ts');
+  await assert.rejects(webgpuModule('webgpu-package-that-is-not-installed'), (e: Error) =>
+    e instanceof InputError && e.message === '--device webgpu needs the optional package webgpu: run npm install webgpu (or use --device cpu)');
 });

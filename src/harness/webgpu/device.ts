@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 import { existsSync } from 'node:fs';
 import { InputError } from '../../util/errors.ts';
 
@@ -33,8 +34,31 @@ export function gpuContext(): Promise<GpuContext> {
   return pending;
 }
 
+/** What the optional `webgpu` package (Dawn's Node bindings) exports. */
+interface WebGpuModule {
+  create(options: string[]): GPU;
+  globals: object;
+}
+
+/**
+ * The `webgpu` package, an optional dependency (a native addon) so that installing the toolkit to read
+ * logs needs no GPU stack. @throws InputError saying what to install when it is missing.
+ */
+export async function webgpuModule(name = 'webgpu'): Promise<WebGpuModule> {
+  // The name is a variable so that the type check does not require the optional package.
+  try {
+    return (await import(name)) as WebGpuModule;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      throw new InputError('--device webgpu needs the optional package webgpu: run npm install webgpu (or use --device cpu)');
+    }
+    throw new InputError(`the webgpu package did not load: ${(e as Error).message}`);
+  }
+}
+
 async function open(): Promise<GpuContext> {
-  const { create, globals } = await import('webgpu');
+  const { create, globals } = await webgpuModule();
   // The webgpu package hands out its classes (GPUBufferUsage …) rather than installing them globally.
   Object.assign(globalThis, globals);
   const instance = () => {
