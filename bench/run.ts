@@ -5,6 +5,7 @@
 import { benchFit } from './fit.ts';
 import { benchLaws } from './fit-laws.ts';
 import { benchHarness } from './harness.ts';
+import { benchRl } from './harness-rl.ts';
 import { benchIngest } from './ingest.ts';
 import { benchReport } from './report.ts';
 
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<string[]>> = {
   fit: benchFit,
   laws: () => benchLaws(),
   harness: benchHarness,
+  rl: benchRl,
   ingest: benchIngest,
   report: () => benchReport(),
 };

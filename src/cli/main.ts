@@ -8,6 +8,7 @@ import { registerIngest } from './commands/ingest.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerPretrain } from './commands/pretrain.ts';
 import { registerReport } from './commands/report.ts';
+import { registerTrain } from './commands/train.ts';
 import { registerWatch } from './commands/watch.ts';
 import { CliContext } from './context.ts';
 
@@ -41,6 +42,7 @@ export async function main(
   registerReport(program, ctx);
   registerIngest(program, ctx);
   registerPretrain(program, ctx);
+  registerTrain(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (t) => out(t.trimEnd()), writeErr: (t) => err(t.trimEnd()) });
 
   let code: number = EXIT.ok;

@@ -33,3 +33,8 @@ export { learningRate, pretrain, type PretrainOptions, type PretrainResult } fro
 export { ADVANTAGE_ESTIMATORS, advantages, type AdvantageEstimator, type AdvantageInput, type AdvantageOptions } from './rl/advantages.ts';
 export { covarianceSummary, groupCovariance, selectionCount, tokenCovariance, topCovariance, type TokenCovariance } from './rl/covariance.ts';
 export { POLICY_LOSSES, lossOptions, policyLoss, type PolicyLossInput, type PolicyLossName, type PolicyLossOptions, type PolicyLossResult } from './rl/losses.ts';
+export { rollout, type Rollout, type RolloutOptions } from './rl/rollout.ts';
+export { configYaml, parameterCount } from './rl/config-yaml.ts';
+export { RL_ADAMW, resolveTrainOptions, stepSeed, train, type ResolvedTrainOptions, type StepRecord, type TrainOptions, type TrainResult } from './rl/train.ts';
+export { TRAIN_KEYS, parseTrainValue, trainOptionsFrom, type TrainKey } from './rl/train-keys.ts';
+export { formatDuration, formatSweepProgress, planSweep, readSweep, sweep, type PlannedRun, type SweepJob, type SweepOptions, type SweepProgress, type SweepResult } from './rl/sweep.ts';

@@ -6,7 +6,7 @@ import type { ModelConfig } from './config.ts';
 import { evaluate } from './evaluate.ts';
 import { createPolicy, type DeviceName } from './policy.ts';
 import { Rng } from '../util/rng.ts';
-import { drawTrain, maybeTask, supervisedBatch, validationSet, type TaskName } from './tasks/index.ts';
+import { drawTrain, maybeTask, supervisedBatch, validationSet, type TaskName, type TaskOptions } from './tasks/index.ts';
 import type { Task } from './tasks/task.ts';
 import type { AdamWOptions, Policy } from './types.ts';
 
@@ -17,6 +17,8 @@ export const PRETRAIN_LR = 1e-2;
 export interface PretrainOptions {
   /** Task name or object; defaults to 'add'. */
   task?: TaskName | Task;
+  /** Options of a task given by name (its digits). */
+  taskOptions?: TaskOptions;
   /** Where to train; defaults to 'cpu'. */
   device?: DeviceName;
   /** Most optimizer steps; defaults to 3000 (training stops earlier at `targetAccuracy`). */
@@ -80,19 +82,18 @@ export interface PretrainResult {
  * `{"step","val_acc"}` per evaluation to `out/log.jsonl`, then saves `out/checkpoint.safetensors`.
  *
  * Measured with the defaults (seed 0) on the CPU backend, 2 cores shared with other jobs: 'add'
- * (2 digits) sits on a plateau near loss 1.5 for ~400 steps, then reaches val_acc 0.41 at step 700 and
- * stops (24–41 s, depending on the load); an earlier run that kept training went on to 0.81 at step 1600
- * and 0.93 by 2000.
- * 'sort' stops at the first evaluation (0.56 at step 100, 7 s). 'mod' (2-digit addition mod 97, sum then
- * residue) reaches 0.35 at step 300 (28 s); seeds 1 and 2 reach 0.51 and 0.50 at step 400, and a run that
- * kept training went on to 0.74 at step 750, 0.97 at 1000 and 1.00 at 2250.
+ * (2 digits) sits near loss 1.5 for ~200 steps, then reaches val_acc 0.39 at step 400 and stops (13 s);
+ * a 2000-step run (its cosine schedule is longer) reached 0.86 at step 500 and 1.00 from step 1000.
+ * 'sort' stops at the first evaluation (0.59 at step 100, 6 s). 'mod' (2-digit addition mod 97, sum
+ * then residue) reaches 0.32 at step 300 (21 s); seeds 1 and 2 reach 0.61 at step 200 and 0.55 at 400,
+ * and a 2250-step run reached 0.77 at step 600, 0.96 at 800 and 1.00 from 1200.
  * @throws UsageError for bad options; InputError when WebGPU has no adapter.
  * @example
  * const { valAcc } = await pretrain({ task: 'add', device: 'cpu', out: 'runs/add' }); // valAcc >= 0.3
  */
 export async function pretrain(options: PretrainOptions = {}): Promise<PretrainResult> {
   const {
-    task: taskOption = 'add', device = 'cpu', steps = 3000, out, seed = 0, batchSize = 64, model = {}, adam = {},
+    task: taskOption = 'add', taskOptions, device = 'cpu', steps = 3000, out, seed = 0, batchSize = 64, model = {}, adam = {},
     evalEvery = 100, valSize = 256, targetAccuracy = 0.3, warmup = 100, entropyBonus = 0, onProgress,
   } = options;
   if (!(entropyBonus >= 0) || !Number.isFinite(entropyBonus)) usageError(`invalid entropyBonus: ${entropyBonus} (expected a number ≥ 0)`);
@@ -101,7 +102,7 @@ export async function pretrain(options: PretrainOptions = {}): Promise<PretrainR
     if (!Number.isInteger(v) || v < 1) usageError(`invalid ${name}: ${v} (expected a positive integer)`);
   }
   if (!Number.isInteger(seed)) usageError(`invalid seed: ${seed} (expected an integer)`);
-  const task = maybeTask(taskOption);
+  const task = maybeTask(taskOption, taskOptions);
   const policy = await createPolicy(device, { context: task.promptLen + task.answerLen, ...model, vocab: task.tokenizer.vocabSize }, seed);
   const log = out ? join(out, 'log.jsonl') : undefined;
   if (out) {
@@ -130,7 +131,7 @@ export async function pretrain(options: PretrainOptions = {}): Promise<PretrainR
   if (out) {
     result.checkpoint = join(out, 'checkpoint.safetensors');
     result.log = log;
-    await saveCheckpoint(result.checkpoint, policy.config, await policy.getState(), { task: task.name, val_acc: String(valAcc) });
+    await saveCheckpoint(result.checkpoint, policy.config, await policy.getState(), { task: task.name, task_description: task.description, val_acc: String(valAcc) });
   }
   return result;
 }

@@ -126,6 +126,8 @@ test('sampling with the key/value cache draws what recomputing the whole prefix 
   await policy.setState({ params, m: new Float32Array(L.total), v: new Float32Array(L.total), step: 0 });
   const count = 5, promptLen = 4, maxNew = 5, rng = new Rng(2);
   const prompts = new Int32Array(count * promptLen).map(() => rng.int(cfg.vocab));
+  // Rows 0 and 2 share a prompt, as an RL rollout's responses to one prompt do: one prefill serves both.
+  prompts.copyWithin(2 * promptLen, 0, promptLen);
   for (const options of [{ maxNew, greedy: true }, { maxNew, temperature: 1, seed: 11 }, { maxNew, temperature: 0.7, seed: 3 }]) {
     const got = await policy.sample(prompts, promptLen, options);
     // The reference: the whole prefix through `forward` for every new token.

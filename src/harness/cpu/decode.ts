@@ -9,7 +9,9 @@ import { gelu, layerNorm } from './ops.ts';
  * keeps each layer's keys and values), then every new token is one position per sequence attending
  * to the cached ones, instead of the whole prefix again. For prompts of length L and n new tokens that
  * is L + n − 1 position-passes per sequence instead of n·L + n(n−1)/2 (8 + 3 tokens of addition: 10
- * against 27). Same model, same arithmetic per position as `forward`, in float32.
+ * against 27). Identical prompts are prefilled once and their cache shared (an RL rollout samples G
+ * responses to each prompt: the prefill shrinks G-fold, as vLLM's prefix caching does). Same model, same
+ * arithmetic per position as `forward`, in float32.
  *
  * `draw(logits, offset, b, s)` picks new token s of sequence b from logits[offset … offset + V) and
  * returns it.
@@ -21,19 +23,21 @@ export function decodeWithCache(
   const D = cfg.width, F = MLP_RATIO * D, V = cfg.vocab, H = cfg.heads, hd = D / H, T = promptLen + maxNew, D3 = 3 * D;
   const f32 = (n: number) => new Float32Array(n);
   const w = (s: TensorSlot) => params.subarray(s.offset, s.offset + s.size);
-  // Prefill: the prompts' forward pass gives the first new token's logits and every layer's keys/values.
-  const N0 = count * promptLen;
-  const pre = forward(cfg, L, params, prompts, prompts, new Float32Array(N0), count, promptLen, f32);
+  // Prefill: the distinct prompts' forward pass gives the first new token's logits and every layer's keys/values.
+  const { unique, of } = distinctRows(prompts, count, promptLen);
+  const U = unique.length / promptLen;
+  const pre = forward(cfg, L, params, unique, unique, new Float32Array(U * promptLen), U, promptLen, f32);
   // cache[l][b, t, 0 … D) keys, [D … 2D) values.
   const cache = L.blocks.map((_, l) => {
     const kv = f32(count * T * 2 * D), qkv = pre.blocks[l].qkv;
     for (let b = 0; b < count; b++) for (let t = 0; t < promptLen; t++) {
-      kv.set(qkv.subarray((b * promptLen + t) * D3 + D, (b * promptLen + t + 1) * D3), (b * T + t) * 2 * D);
+      const r = of[b] * promptLen + t;
+      kv.set(qkv.subarray(r * D3 + D, (r + 1) * D3), (b * T + t) * 2 * D);
     }
     return kv;
   });
   const last = f32(count * V);
-  for (let b = 0; b < count; b++) last.set(pre.logits.subarray(((b + 1) * promptLen - 1) * V, (b + 1) * promptLen * V), b * V);
+  for (let b = 0; b < count; b++) last.set(pre.logits.subarray(((of[b] + 1) * promptLen - 1) * V, (of[b] + 1) * promptLen * V), b * V);
   let tokens = new Int32Array(count);
   for (let b = 0; b < count; b++) tokens[b] = draw(last, b * V, b, 0);
 
@@ -83,4 +87,22 @@ export function decodeWithCache(
     for (let b = 0; b < count; b++) next[b] = draw(logits, b * V, b, s);
     tokens = next;
   }
+}
+
+/** The distinct rows of `rows` [count, len] in order of first appearance, and each row's index among them. */
+function distinctRows(rows: Int32Array, count: number, len: number): { unique: Int32Array; of: Int32Array } {
+  const index = new Map<string, number>(), of = new Int32Array(count), keep: number[] = [];
+  for (let b = 0; b < count; b++) {
+    const key = rows.subarray(b * len, (b + 1) * len).join(',');
+    let u = index.get(key);
+    if (u === undefined) {
+      u = keep.length;
+      index.set(key, u);
+      keep.push(b);
+    }
+    of[b] = u;
+  }
+  const unique = new Int32Array(keep.length * len);
+  keep.forEach((b, u) => unique.set(rows.subarray(b * len, (b + 1) * len), u * len));
+  return { unique, of };
 }

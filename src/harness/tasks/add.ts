@@ -6,7 +6,7 @@ import { CharTokenizer } from './tokenizer.ts';
 /**
  * Multi-digit addition: "12+34=" → the (digits + 1)-digit sum written least-significant digit first
  * ("640" for 46), the order in which the carry flows, which a small causal model learns far sooner.
- * Two digits by default: the default model warm-starts on it in about 700 steps (see `pretrain`).
+ * Two digits by default: the default model warm-starts on it in about 400 steps (see `pretrain`).
  * @example
  * addTask(3).solve('123+045=') // => '8610'
  */

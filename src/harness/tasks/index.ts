@@ -10,18 +10,25 @@ import { isValidation, type Problem, type Task } from './task.ts';
 export const TASK_NAMES = ['add', 'sort', 'mod'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
+/** Options of a task by name: the operands' digits of `add` and `mod` (2 by default), the length of `sort` (6). */
+export interface TaskOptions {
+  digits?: number;
+}
+
 /**
  * Resolves a task name (or passes a task through).
  * @throws UsageError `unknown task: x (expected add, sort or mod)`.
  * @example
  * maybeTask('sort').answerLen // => 6
+ * maybeTask('add', { digits: 3 }).answerLen // => 4
  */
-export function maybeTask(task: string | Task): Task {
+export function maybeTask(task: string | Task, options: TaskOptions = {}): Task {
   if (typeof task !== 'string') return task;
+  const { digits } = options;
   switch (task) {
-    case 'add': return addTask();
-    case 'sort': return sortTask();
-    case 'mod': return modTask();
+    case 'add': return addTask(digits ?? 2);
+    case 'sort': return sortTask(digits ?? 6);
+    case 'mod': return modTask({ digits: digits ?? 2 });
     default: return usageError(`unknown task: ${task} (expected ${TASK_NAMES.slice(0, -1).join(', ')} or ${TASK_NAMES.at(-1)})`);
   }
 }

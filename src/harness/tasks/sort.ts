@@ -1,3 +1,4 @@
+import { usageError } from '../../util/errors.ts';
 import type { Rng } from '../../util/rng.ts';
 import type { Task } from './task.ts';
 import { CharTokenizer } from './tokenizer.ts';
@@ -8,6 +9,7 @@ import { CharTokenizer } from './tokenizer.ts';
  * sortTask(6).solve('314159>') // => '113459'
  */
 export function sortTask(length = 6): Task {
+  if (!Number.isInteger(length) || length < 1 || length > 20) usageError(`invalid digits: ${length} (expected an integer in 1…20)`);
   const solve = (prompt: string) => [...prompt.slice(0, -1)].sort().join('');
   return {
     name: 'sort',

@@ -21,8 +21,8 @@ export interface Task {
   solve(prompt: string): string;
 }
 
-/** FNV-1a over the prompt's characters: the fixed train/validation split depends on nothing else. */
-function fnv1a(s: string): number {
+/** FNV-1a over a string's characters (UTF-16 units): the fixed train/validation split depends on nothing else. */
+export function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
   return h;
