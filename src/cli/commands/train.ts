@@ -43,6 +43,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     if (flags.jobs !== undefined) throw new UsageError('--jobs needs --sweep');
     const options = harness.trainOptionsFrom(given);
     const started = Date.now();
+    let rlStarted = started;
     let first: Record<string, number> | undefined, last: Record<string, number> = {}, firstAcc: number | undefined;
     let selected = 0, selectedFrac = 0;
     const steps = options.steps ?? 200;
@@ -51,7 +52,10 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       out: flags.out,
       onStep: ({ step, data }) => {
         const acc = Object.entries(data).find(([k]) => k.startsWith('val-core/'))?.[1];
-        if (step === 0) firstAcc = acc;
+        if (step === 0) {
+          firstAcc = acc;
+          rlStarted = Date.now(); // after any warm start and the first validation
+        }
         else {
           first ??= data;
           last = data;
@@ -64,9 +68,9 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         }
       },
     });
-    const seconds = (Date.now() - started) / 1000;
+    const seconds = (Date.now() - rlStarted) / 1000, total = (Date.now() - started) / 1000;
     const summary = {
-      run: flags.out, steps: result.steps, seconds, steps_per_minute: (60 * result.steps) / seconds,
+      run: flags.out, steps: result.steps, seconds, total_seconds: total, steps_per_minute: (60 * result.steps) / seconds,
       entropy: { first: first?.['actor/entropy'], last: last['actor/entropy'] },
       val_acc: { first: firstAcc, last: result.valAcc },
       tokens_selected_per_step: selected / result.steps, tokens_selected_fraction: selectedFrac / result.steps,
@@ -76,7 +80,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     if (flags.json) ctx.out(JSON.stringify(summary, null, 2));
     else {
       const h = (x?: number) => (x === undefined ? '?' : x.toFixed(3));
-      ctx.out(`${result.steps} steps in ${seconds.toFixed(1)} s (${summary.steps_per_minute.toFixed(1)} steps/min): entropy ${h(summary.entropy.first)} → ${h(summary.entropy.last)}, validation accuracy ${h(firstAcc)} → ${h(result.valAcc)}`);
+      ctx.out(`${result.steps} steps in ${seconds.toFixed(1)} s (${summary.steps_per_minute.toFixed(1)} steps/min; ${total.toFixed(1)} s with the warm start and first validation): entropy ${h(summary.entropy.first)} → ${h(summary.entropy.last)}, validation accuracy ${h(firstAcc)} → ${h(result.valAcc)}`);
       const loss = options.loss ?? 'ppo';
       if (loss !== 'ppo') ctx.out(`${loss === 'clip-cov' ? 'Clip-Cov detached' : 'KL-Cov penalised'} ${summary.tokens_selected_per_step.toFixed(1)} tokens per step (${(100 * summary.tokens_selected_fraction).toFixed(2)}% of the tokens its updates saw)`);
       ctx.out(`wrote ${[result.log, result.config, result.checkpoint].filter(Boolean).join(', ')}`);

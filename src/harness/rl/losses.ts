@@ -19,9 +19,9 @@ export type PolicyLossName = (typeof POLICY_LOSSES)[number];
 /**
  * Hyper-parameters of the losses; the defaults are verl's except Clip-Cov's r and KL-Cov's k. The paper's
  * r = 2e-4 and k = 2e-3 (verl's config: k = 2e-4) select max(1, ⌊fraction·N⌋) = 1 token per update at our
- * token counts (N = 192 in a mini-batch of the default run) and left entropy where GRPO's was (0.66 vs
- * 0.64 after 60 steps of the smoothed add warm start); r = 0.1 and k = 0.1 select about a tenth of the
- * tokens and kept it at 1.09 and 0.82 (README, "Clip-Cov and KL-Cov at our scale").
+ * token counts (N = 192 in a mini-batch of the default run) and left entropy where GRPO's was (0.65 and
+ * 0.67 against 0.63 after 60 steps from the smoothed add warm start); r = 0.1 and k = 0.1 select about a
+ * tenth of the tokens and kept it at 1.13 and 0.85 (README, "Clip-Cov and KL-Cov at our scale").
  */
 export interface PolicyLossOptions {
   /** Defaults to 'ppo'. */
