@@ -8,7 +8,7 @@ import { Rng } from '../../src/util/rng.ts';
 import { matmulNT } from '../../src/harness/cpu/matmul.ts';
 import { drawToken } from '../../src/harness/sampling.ts';
 import { hashUniform } from '../../src/util/rng.ts';
-import { TINY, randomBatch, randomParams } from './fixtures.ts';
+import { TINY, finiteDifferenceErrors, randomBatch, randomParams } from './fixtures.ts';
 
 const f64 = (n: number) => new Float64Array(n);
 
@@ -21,22 +21,9 @@ test('every gradient of the float64 reference matches central finite differences
   const loss = (p: Float64Array) => run(p).loss;
   const c = run(params);
   const grads = backward(TINY, L, params, batch.tokens, c, f64);
-  const h = 1e-6;
-  for (const slot of L.slots) {
-    let worst = 0, scale = 0;
-    for (let i = slot.offset; i < slot.offset + slot.size; i++) {
-      const keep = params[i];
-      params[i] = keep + h;
-      const up = loss(params);
-      params[i] = keep - h;
-      const down = loss(params);
-      params[i] = keep;
-      const fd = (up - down) / (2 * h);
-      worst = Math.max(worst, Math.abs(fd - grads[i]));
-      scale = Math.max(scale, Math.abs(fd));
-    }
-    assert.ok(scale > 0, `${slot.name}: gradient is identically zero`);
-    assert.ok(worst <= 1e-6 * scale + 1e-9, `${slot.name}: max |fd − grad| = ${worst} vs max |fd| = ${scale}`);
+  for (const { name, worst, scale } of finiteDifferenceErrors(L.slots, params, loss, grads)) {
+    assert.ok(scale > 0, `${name}: gradient is identically zero`);
+    assert.ok(worst <= 1e-6 * scale + 1e-9, `${name}: max |fd − grad| = ${worst} vs max |fd| = ${scale}`);
   }
 });
 

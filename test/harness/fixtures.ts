@@ -52,3 +52,29 @@ export function modelLoss(options: PolicyLossOptions, oldLogp: number[], advanta
   };
 }
 
+
+/**
+ * The largest |central difference − gradient| of `loss` at `params` per tensor of `layout`, and the
+ * largest |central difference|, over every `every`-th parameter (h = 1e-6; `params` is restored).
+ */
+export function finiteDifferenceErrors(
+  slots: ReadonlyArray<{ name: string; offset: number; size: number }>, params: Float64Array, loss: (p: Float64Array) => number,
+  grads: ArrayLike<number>, every = 1,
+): Array<{ name: string; worst: number; scale: number }> {
+  const h = 1e-6;
+  return slots.map((slot) => {
+    let worst = 0, scale = 0;
+    for (let i = slot.offset; i < slot.offset + slot.size; i += every) {
+      const keep = params[i];
+      params[i] = keep + h;
+      const up = loss(params);
+      params[i] = keep - h;
+      const down = loss(params);
+      params[i] = keep;
+      const fd = (up - down) / (2 * h);
+      worst = Math.max(worst, Math.abs(fd - grads[i]));
+      scale = Math.max(scale, Math.abs(fd));
+    }
+    return { name: slot.name, worst, scale };
+  });
+}

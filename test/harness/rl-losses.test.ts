@@ -4,7 +4,7 @@ import { CpuPolicy, policyLoss } from '../../src/harness/index.ts';
 import { paramLayout } from '../../src/harness/layout.ts';
 import { backward, forward, reweight } from '../../src/harness/cpu/model.ts';
 import { Rng } from '../../src/util/rng.ts';
-import { LOSS_MODES as MODES, TINY, modelLoss, randomBatch, randomParams, relativeError } from './fixtures.ts';
+import { LOSS_MODES as MODES, TINY, finiteDifferenceErrors, modelLoss, randomBatch, randomParams, relativeError } from './fixtures.ts';
 
 const ln = Math.log;
 const close = (a: number, b: number, what: string, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
@@ -131,22 +131,9 @@ test('through the model: the gradient of each loss with respect to every paramet
     const l = policyLoss({ logp: c.logp, oldLogp, advantages, mask, entropy: c.entropy }, options, new Rng(3));
     reweight(TINY, c, batch.targets, Float64Array.from(l.dlogp, (g) => -g), Float64Array.from(l.dentropy, (g) => -g));
     const grads = backward(TINY, L, params, batch.tokens, c, f64);
-    const h = 1e-6;
-    let worst = 0, scale = 0;
     // Every tenth parameter of every tensor keeps the test quick and still touches each one.
-    for (const slot of L.slots) {
-      for (let i = slot.offset; i < slot.offset + slot.size; i += 10) {
-        const keep = params[i];
-        params[i] = keep + h;
-        const up = lossAt(params);
-        params[i] = keep - h;
-        const down = lossAt(params);
-        params[i] = keep;
-        const fd = (up - down) / (2 * h);
-        worst = Math.max(worst, Math.abs(fd - grads[i]));
-        scale = Math.max(scale, Math.abs(fd));
-      }
-    }
+    const errors = finiteDifferenceErrors(L.slots, params, lossAt, grads, 10);
+    const worst = Math.max(...errors.map((e) => e.worst)), scale = Math.max(...errors.map((e) => e.scale));
     assert.ok(scale > 0 && worst <= 1e-6 * scale + 1e-9, `${JSON.stringify(options)}: max |fd − grad| ${worst} vs ${scale}`);
     // The CPU backend (float32) through the same token loss.
     const cpu = new CpuPolicy(TINY, 0);

@@ -127,9 +127,10 @@ function sumOf(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0);
 }
 
-function concat(parts: Float32Array[]): Float32Array {
+/** The parts end to end (the part itself when there is one). */
+function concatOf<A extends Float32Array | Int32Array>(parts: A[], make: (n: number) => A): A {
   if (parts.length === 1) return parts[0];
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  const out = make(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
@@ -138,13 +139,5 @@ function concat(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-function concatInt(parts: Int32Array[]): Int32Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const concat = (parts: Float32Array[]) => concatOf(parts, (n) => new Float32Array(n));
+const concatInt = (parts: Int32Array[]) => concatOf(parts, (n) => new Int32Array(n));
