@@ -36,5 +36,5 @@ export { POLICY_LOSSES, lossOptions, policyLoss, type PolicyLossInput, type Poli
 export { rollout, type Rollout, type RolloutOptions } from './rl/rollout.ts';
 export { configYaml, parameterCount } from './rl/config-yaml.ts';
 export { RL_ADAMW, resolveTrainOptions, stepSeed, train, type ResolvedTrainOptions, type StepRecord, type TrainOptions, type TrainResult } from './rl/train.ts';
-export { TRAIN_KEYS, parseTrainValue, trainOptionsFrom, type TrainKey } from './rl/train-keys.ts';
+export { TRAIN_KEYS, parseTrainValue, trainDefault, trainOptionsFrom, type TrainKey } from './rl/train-keys.ts';
 export { formatDuration, formatSweepProgress, planSweep, readSweep, sweep, type PlannedRun, type SweepJob, type SweepOptions, type SweepProgress, type SweepResult } from './rl/sweep.ts';

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
 import { flattenConfig, metaFromConfig } from '../../src/ingest/meta/config.ts';
 import { parseVerlJsonlLine } from '../../src/ingest/verl-jsonl.ts';
-import { parameterCount, pretrain, resolveTrainOptions, train, trainOptionsFrom, type TrainOptions } from '../../src/harness/index.ts';
+import { TRAIN_KEYS, parameterCount, pretrain, resolveTrainOptions, train, trainDefault, trainOptionsFrom, type TrainOptions } from '../../src/harness/index.ts';
 import { InputError, UsageError } from '../../src/util/errors.ts';
 
 let dir: string;
@@ -99,4 +99,15 @@ test('bad options and checkpoints that do not fit are refused before training', 
   assert.deepEqual(trainOptionsFrom({ algo: 'rloo', 'clip-high': '0.28', 'mini-batches': 4, width: 32 }), { algo: 'rloo', clipHigh: 0.28, miniBatches: 4, warmStart: { model: { width: 32 } } });
   assert.throws(() => trainOptionsFrom({ 'mini-batches': 0 }, 'grid.yaml'), /^UsageError: grid.yaml: invalid mini-batches: 0 \(expected a positive integer\)$/);
   assert.throws(() => trainOptionsFrom({ 'kl-cov': 1 }), /unknown option kl-cov/);
+  // Every default `--help` shows is the value the option takes when absent.
+  const plain = (o: TrainOptions) => ({ ...resolveTrainOptions(o), task: resolveTrainOptions(o).task.description });
+  const defaults = resolveTrainOptions({});
+  let shown = 0;
+  for (const { key } of TRAIN_KEYS) {
+    const value = trainDefault(key, defaults);
+    if (value === undefined) continue;
+    assert.deepEqual(plain(trainOptionsFrom({ [key]: value })), plain({}), key);
+    shown++;
+  }
+  assert.ok(shown >= 20, `${shown} defaults shown`);
 });

@@ -27,9 +27,12 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option('--sweep <grid.yaml>', 'run the grid of runs a sweep file describes (see README)')
     .option('--jobs <n>', 'with --sweep: runs side by side, one per core (default: the cores available)', positiveInteger('jobs'))
     .option('--json', 'print the result as JSON');
+  const defaults = harness.resolveTrainOptions({});
   for (const key of harness.TRAIN_KEYS) {
     const value = key.kind === 'boolean' ? '' : ` <${key.kind === 'path' ? 'path' : key.kind === 'choice' ? 'name' : 'x'}>`;
-    const option = new Option(`--${key.key}${value}`, key.description);
+    // The library's defaults, shown but not set here, so that a flag not given stays absent.
+    const current = harness.trainDefault(key.key, defaults);
+    const option = new Option(`--${key.key}${value}`, key.description + (current === undefined ? '' : ` (default: ${current})`));
     command.addOption(key.choices ? option.choices([...key.choices]) : option);
   }
   command.action(async (flags: TrainFlags) => {

@@ -2,7 +2,7 @@ import { usageError } from '../../util/errors.ts';
 import { TASK_NAMES } from '../tasks/index.ts';
 import { ADVANTAGE_ESTIMATORS } from './advantages.ts';
 import { POLICY_LOSSES } from './losses.ts';
-import type { TrainOptions } from './train.ts';
+import type { ResolvedTrainOptions, TrainOptions } from './train.ts';
 
 /**
  * The options of a training run by the names `entropy-law train` gives them (`--clip-high`), which are
@@ -63,6 +63,27 @@ export const TRAIN_KEYS: readonly TrainKey[] = [
 ];
 
 const BY_KEY = new Map(TRAIN_KEYS.map((k) => [k.key, k]));
+
+/** Where each option's default sits in the resolved options, for `--help`. */
+const DEFAULTS: Record<string, (r: ResolvedTrainOptions) => string | number> = {
+  task: (r) => r.task.name, algo: (r) => r.algo, loss: (r) => r.loss.loss, steps: (r) => r.steps, seed: (r) => r.seed,
+  device: (r) => r.device, threads: (r) => r.threads, prompts: (r) => r.prompts, samples: (r) => r.samples,
+  'ppo-epochs': (r) => r.ppoEpochs, 'mini-batches': (r) => r.miniBatches, lr: (r) => r.adam.lr, temperature: (r) => r.temperature,
+  'clip-low': (r) => r.loss.clipLow, 'clip-high': (r) => r.loss.clipHigh, 'clip-cov-ratio': (r) => r.loss.clipCovRatio,
+  'clip-cov-lb': (r) => r.loss.clipCovLb, 'clip-cov-ub': (r) => r.loss.clipCovUb, 'kl-cov-ratio': (r) => r.loss.klCovRatio,
+  'kl-coef': (r) => r.loss.klCoef, 'entropy-coef': (r) => r.loss.entropyCoef, 'val-every': (r) => r.valEvery,
+  'val-size': (r) => r.valSize, 'val-temperature': (r) => r.valTemperature,
+};
+
+/**
+ * The value `key` takes when it is not given, from `resolved` (the library's defaults: `resolveTrainOptions({})`),
+ * or `undefined` for options whose default is not a value (`from`: pretrain first).
+ * @example
+ * trainDefault('lr', resolveTrainOptions({})) // => 0.0003
+ */
+export function trainDefault(key: string, resolved: ResolvedTrainOptions): string | number | undefined {
+  return DEFAULTS[key]?.(resolved);
+}
 
 /** Reads one value of `key` (a flag's string or a YAML scalar). @throws UsageError `where: invalid key: value (expected …)`. */
 export function parseTrainValue(key: string, value: unknown, where = ''): string | number | boolean {
