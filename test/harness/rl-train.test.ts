@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
 import { flattenConfig, metaFromConfig } from '../../src/ingest/meta/config.ts';
 import { parseVerlJsonlLine } from '../../src/ingest/verl-jsonl.ts';
-import { TRAIN_KEYS, parameterCount, pretrain, resolveTrainOptions, train, trainDefault, trainOptionsFrom, type TrainOptions } from '../../src/harness/index.ts';
+import { SWIFTSHADER_ICD, TRAIN_KEYS, parameterCount, pretrain, resolveTrainOptions, train, trainDefault, trainOptionsFrom, type TrainOptions } from '../../src/harness/index.ts';
 import { InputError, UsageError } from '../../src/util/errors.ts';
 
 let dir: string;
@@ -110,4 +110,16 @@ test('bad options and checkpoints that do not fit are refused before training', 
     shown++;
   }
   assert.ok(shown >= 20, `${shown} defaults shown`);
+});
+
+test('on WebGPU too: the same seed gives the same log, wall-clock values aside', async () => {
+  process.env.VK_ICD_FILENAMES ??= SWIFTSHADER_ICD; // SwiftShader without a GPU; no adapter fails, never skips
+  const run = async (name: string) => {
+    const r = await train({ ...SMALL, steps: 2, from: base, loss: 'kl-cov', klCovRatio: 0.1, device: 'webgpu', out: join(dir, name) });
+    r.policy.dispose();
+    return deterministic(await readLog(r.log!));
+  };
+  const a = await run('gpu-a'), b = await run('gpu-b');
+  assert.deepEqual(a, b);
+  assert.equal(a.length, 3);
 });
