@@ -3,6 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { inputError } from '../util/errors.ts';
 import type { FormatReader } from './reader.ts';
+import { CONFIG_FILES } from './meta/config.ts';
 import { claimDirectory } from './registry.ts';
 
 /** One thing to read: a file, or a directory a reader takes whole (a TensorBoard run, an MLflow store, …). */
@@ -24,8 +25,23 @@ export interface ExpandedInput {
 }
 
 /**
+ * Files that sit beside logs in a run folder and are never logs themselves, skipped without a warning in a
+ * walk (named directly, they are still read or refused): the config files metadata is read from
+ * (`CONFIG_FILES`), SQLite's sidecar files (a store's `-wal` is read with the store), and checkpoints
+ * and weights.
+ */
+const COMPANIONS = new Set(CONFIG_FILES.filter((f) => !f.includes('/')));
+const COMPANION_SUFFIX = /(-wal|-shm|-journal|\.safetensors|\.pt|\.pth|\.ckpt)$/i;
+
+/** Whether a walk leaves this file out quietly (see `COMPANIONS`). */
+export function isCompanionFile(name: string): boolean {
+  return COMPANIONS.has(name) || COMPANION_SUFFIX.test(name);
+}
+
+/**
  * Entries under a directory, recursively, sorted: a directory some reader takes whole (`claimDirectory`) is
- * one entry and not walked further; dotfiles and dot-directories are skipped (`.git`, `.DS_Store`, `.trash`).
+ * one entry and not walked further; dotfiles and dot-directories are skipped (`.git`, `.DS_Store`, `.trash`),
+ * and so are the files that sit beside logs without being logs (`isCompanionFile`).
  */
 async function walk(dir: string): Promise<InputEntry[]> {
   const reader = await claimDirectory(dir);
@@ -39,7 +55,7 @@ async function walk(dir: string): Promise<InputEntry[]> {
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const found: InputEntry[] = [];
   for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
+    if (entry.name.startsWith('.') || (entry.isFile() && isCompanionFile(entry.name))) continue;
     const path = join(dir, entry.name);
     // Symbolic links to files are followed; links to directories are not, so a cycle cannot loop.
     if (entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => undefined))?.isFile())) found.push({ path });
