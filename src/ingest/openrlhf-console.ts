@@ -11,7 +11,7 @@ import type { Warnings } from '../util/warnings.ts';
 import { IssueCounter } from './issues.ts';
 import { parseLines, readLineFile, type LineParser } from './line-stream.ts';
 import { parsePythonLiteral, PySyntaxError, type PyValue } from './python-literal.ts';
-import { headText, io, type FormatReader } from './reader.ts';
+import { headText, io, type FormatReader, type TextParserOptions } from './reader.ts';
 import { runIdFromPath } from './run-id.ts';
 import { StepWriter, type KeyFilter } from './step-writer.ts';
 import type { RawRun } from './types.ts';
@@ -66,16 +66,7 @@ export function parseOpenRlhfLine(line: string): OpenRlhfLine {
 }
 
 /** Options of `parseOpenRlhfConsole` and `openRlhfConsoleParser`. */
-export interface OpenRlhfOptions {
-  /** Run id. Default: `source`. */
-  id?: string;
-  /** The path the text came from, named in warnings and errors. Default: `'<text>'`. */
-  source?: string;
-  /** Keeps only the keys it has (see `KeyFilter`). Default: every key. */
-  keep?: KeyFilter;
-  /** Collects one warning per kind of problem. Default: none. */
-  warnings?: Warnings;
-}
+export type OpenRlhfOptions = TextParserOptions;
 
 /**
  * The line parser behind `parseOpenRlhfConsole`, for streams (`readLineFile`) and followers of a live log.

@@ -62,6 +62,18 @@ export interface LineParserOptions {
   warnings?: Warnings;
 }
 
+/** The options of a text format's parser when it is called directly (`parseVerlConsole(text, …)`). */
+export interface TextParserOptions {
+  /** Run id. Default: `source`. */
+  id?: string;
+  /** The path the text came from, named in warnings and errors. Default: `'<text>'`. */
+  source?: string;
+  /** Keeps only the keys it has (see `KeyFilter`). Default: every key. */
+  keep?: KeyFilter;
+  /** Collects one warning per kind of problem (malformed lines, dropped non-finite values). Default: none. */
+  warnings?: Warnings;
+}
+
 /** How much of a file `sniff` is given. */
 export const SNIFF_HEAD_BYTES = 64 * 1024;
 

@@ -4,11 +4,10 @@
  * `json.dumps`, so NaN is written bare), behind the logger's own prefix (time, level, file). Entropy is
  * `critic/entropy/mean`, validation accuracy `val_correct/all/mean` (per tag `val_correct/<tag>/mean`).
  */
-import type { Warnings } from '../util/warnings.ts';
 import { IssueCounter } from './issues.ts';
 import { flattenNumbers, parseJsonObjectLine } from './json-line.ts';
 import { parseLines, readLineFile, type LineParser } from './line-stream.ts';
-import { headText, io, type FormatReader } from './reader.ts';
+import { headText, io, type FormatReader, type TextParserOptions } from './reader.ts';
 import { runIdFromPath } from './run-id.ts';
 import { StepWriter, type KeyFilter } from './step-writer.ts';
 import type { RawRun } from './types.ts';
@@ -17,16 +16,7 @@ import type { RawRun } from './types.ts';
 const MARKER = 'metrics_tag: ';
 
 /** Options of `rollConsoleParser`. */
-export interface RollConsoleOptions {
-  /** Run id. Default: `source`. */
-  id?: string;
-  /** The path the text came from, named in warnings. Default: `'<text>'`. */
-  source?: string;
-  /** Keeps only the keys it has (see `KeyFilter`). Default: every key. */
-  keep?: KeyFilter;
-  /** Collects one warning per kind of problem. Default: none. */
-  warnings?: Warnings;
-}
+export type RollConsoleOptions = TextParserOptions;
 
 /**
  * The line parser of a ROLL console log, for streams (`readLineFile`) and texts (`parseLines`). Lines

@@ -2,8 +2,9 @@ import type { Warnings } from '../util/warnings.ts';
 import { IssueCounter } from './issues.ts';
 import { parseLines, type LineParser } from './line-stream.ts';
 import { parsePythonScalar } from './numbers.ts';
-import { StepWriter, type KeyFilter } from './step-writer.ts';
+import { StepWriter } from './step-writer.ts';
 import type { RawRun } from './types.ts';
+import type { TextParserOptions } from './reader.ts';
 
 /** ANSI escape sequences (CSI: colours, cursor moves), which Ray adds around its prefixes. */
 // eslint-disable-next-line no-control-regex -- matching the ESC control character is the point
@@ -121,16 +122,7 @@ export function parseVerlConsoleLine(line: string, keep?: { has(key: string): bo
 }
 
 /** Options of `parseVerlConsole` and `verlConsoleParser`. */
-export interface VerlConsoleOptions {
-  /** Run id. Default: `source`. */
-  id?: string;
-  /** The path the text came from, named in warnings. Default: `'<text>'`. */
-  source?: string;
-  /** Keeps only the keys it has (see `KeyFilter`). Default: every key. */
-  keep?: KeyFilter;
-  /** Collects one warning per kind of problem (malformed lines, dropped non-finite values). Default: none. */
-  warnings?: Warnings;
-}
+export type VerlConsoleOptions = TextParserOptions;
 
 /**
  * The line parser behind `parseVerlConsole`, for streams (`readLineFile`): feed it lines, then `finish()`.

@@ -5,6 +5,7 @@ import { depthOf, ScannedLines, typeOf, ValueType } from './json-scan.ts';
 import { parseLines, type LineParser } from './line-stream.ts';
 import { StepWriter, type KeyFilter } from './step-writer.ts';
 import type { RawRun } from './types.ts';
+import type { TextParserOptions } from './reader.ts';
 
 /** One line of verl's file logger, parsed: the step and its metrics, or why the line was not usable. */
 export type VerlJsonlLine =
@@ -52,16 +53,7 @@ export function sniffVerlJsonl(lines: readonly string[]): boolean {
 }
 
 /** Options of `parseVerlJsonl` and `verlJsonlParser`. */
-export interface VerlJsonlOptions {
-  /** Run id. Default: `source`. */
-  id?: string;
-  /** The path the text came from, named in warnings. Default: `'<text>'`. */
-  source?: string;
-  /** Keeps only the keys it has (see `KeyFilter`). Default: every key. */
-  keep?: KeyFilter;
-  /** Collects one warning per kind of problem. Default: none. */
-  warnings?: Warnings;
-}
+export type VerlJsonlOptions = TextParserOptions;
 
 /** The line parser behind `parseVerlJsonl`, for streams (`readLineFile`). */
 export function verlJsonlParser(options: VerlJsonlOptions = {}): LineParser<RawRun> {
