@@ -25,6 +25,8 @@ import { resolveTrainOptions, train, type TrainOptions } from './train.ts';
  *         - {label: small, layers: 2, width: 64}
  *         - {label: large, layers: 4, width: 128}
  *
+ * `grid` may also be a list of such mappings: the runs of each, one grid after another (a main grid and a
+ * smaller side sweep without the product of both).
  * A run is named by its axis values (`grpo-seed0-small`). Runs without `from` share one warm start per
  * distinct warm-start setting (task, model, pretrain options, device), trained once into
  * `<out>/.warm-start/`. Every run trains into `<out>/.<name>.partial/` and is renamed to
@@ -62,13 +64,27 @@ export function planSweep(text: string, file = 'sweep'): PlannedRun[] {
   for (const key of Object.keys(root)) if (key !== 'train' && key !== 'grid') inputError(`unknown key ${key} (expected train and grid)`, { file });
   const shared = root.train ?? {};
   if (!isMapping(shared)) inputError('`train` must be a mapping of train options', { file });
-  const grid = root.grid ?? {};
-  if (!isMapping(grid)) inputError('`grid` must be a mapping of axes, each a list of values', { file });
+  // `grid` is one grid, or a list of grids whose runs are run one after another (a main grid and a smaller
+  // side sweep, say, without the product of both).
+  const grids = Array.isArray(root.grid) ? (root.grid as unknown[]) : [root.grid ?? {}];
+  if (grids.length === 0) inputError('`grid` must be a mapping of axes, or a list of such mappings', { file });
+  const runs = grids.flatMap((grid, g) => planGrid(grid, shared, Array.isArray(root.grid) ? `grid[${g}]` : 'grid', file));
+  const seen = new Set<string>();
+  for (const r of runs) {
+    if (seen.has(r.name)) usageError(`${file}: two runs are both named ${r.name} (give the grid's option sets distinct labels)`);
+    seen.add(r.name);
+  }
+  return runs;
+}
+
+/** The runs of one grid: the product of its axes, the first varying slowest (see `planSweep`). */
+function planGrid(grid: unknown, shared: Record<string, unknown>, label: string, file: string): PlannedRun[] {
+  if (!isMapping(grid)) inputError(`\`${label}\` must be a mapping of axes, each a list of values`, { file });
   // Each axis: a list of (label, options) choices.
   const axes = Object.entries(grid).map(([axis, values]) => {
-    if (!Array.isArray(values) || values.length === 0) inputError(`grid axis ${axis} must be a non-empty list`, { file });
+    if (!Array.isArray(values) || values.length === 0) inputError(`${label} axis ${axis} must be a non-empty list`, { file });
     return values.map((value, i) => {
-      const where = `${file}: grid.${axis}[${i}]`;
+      const where = `${file}: ${label}.${axis}[${i}]`;
       if (isMapping(value)) {
         const { label, ...options } = value;
         const name = label === undefined ? Object.entries(options).map(([k, v]) => `${k}${String(v)}`).join('-') : String(label);
@@ -79,7 +95,7 @@ export function planSweep(text: string, file = 'sweep'): PlannedRun[] {
   });
   let combos: Array<Array<{ label: string; values: Record<string, unknown>; where: string }>> = [[]];
   for (const axis of axes) combos = combos.flatMap((c) => axis.map((choice) => [...c, choice]));
-  const runs = combos.map((combo) => {
+  return combos.map((combo) => {
     const options = trainOptionsFrom(shared, `${file}: train`);
     for (const choice of combo) trainOptionsFrom(choice.values, choice.where, options);
     const name = combo.map((c) => c.label).join('-') || 'run';
@@ -88,12 +104,6 @@ export function planSweep(text: string, file = 'sweep'): PlannedRun[] {
     resolveTrainOptions(options); // refuse a bad combination now, not hours into the sweep
     return { name, options };
   });
-  const seen = new Set<string>();
-  for (const r of runs) {
-    if (seen.has(r.name)) usageError(`${file}: two runs are both named ${r.name} (give the grid's option sets distinct labels)`);
-    seen.add(r.name);
-  }
-  return runs;
 }
 
 /** Reads and plans a sweep file. */

@@ -59,6 +59,7 @@ export const TRAIN_KEYS: readonly TrainKey[] = [
   { key: 'pretrain-steps', description: 'warm start without --from: most supervised steps', kind: 'count', set: (o, v: number) => (pre(o).steps = v) },
   { key: 'pretrain-target', description: 'warm start without --from: stop at this validation accuracy', kind: 'fraction', set: (o, v: number) => (pre(o).targetAccuracy = v) },
   { key: 'pretrain-entropy-bonus', description: 'warm start without --from: confidence penalty β (keeps its entropy high)', kind: 'number', set: (o, v: number) => (pre(o).entropyBonus = v) },
+  { key: 'pretrain-lr', description: 'warm start without --from: peak learning rate (wider models need less)', kind: 'number', set: (o, v: number) => ((pre(o).adam ??= {}).lr = v) },
   { key: 'pretrain-seed', description: 'warm start without --from: its seed (runs of every --seed share it)', kind: 'integer', set: (o, v: number) => (pre(o).seed = v) },
 ];
 
