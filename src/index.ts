@@ -14,6 +14,7 @@ export {
   writeTidy,
   formatTidy,
   loadLog,
+  readKeySeries,
   detectFormat,
   runIdFromPath,
   follow,
@@ -37,7 +38,7 @@ export {
   formatRunMeta,
 } from './ingest/index.ts';
 export type { Coverage, Dataset, IngestOptions, IngestProgress, KeyChoice, LogFormat, MetricKind, MetaOrigin, RawRun, RunInfo, RunMeta, RunSeries, TrainerSettings } from './ingest/types.ts';
-export type { Follower, FollowOptions, TidyFormat } from './ingest/index.ts';
+export type { Follower, FollowOptions, KeySeries, TidyFormat } from './ingest/index.ts';
 
 // Fit: one fit type (LawFit) for every law; entropy-exp is solved exactly.
 export { fitEntropyLaw, type EntropyLawOptions } from './fit/entropy-law.ts';
@@ -55,7 +56,7 @@ export * from './predict/index.ts';
 export * from './report/index.ts';
 
 // Formatting and option checks shared by the CLI and the report.
-export { fixed, sig, pm, interval, percent, MISSING } from './util/format.ts';
+export { fixed, sig, pm, interval, percent, modelSize, MISSING } from './util/format.ts';
 export { checkConfidence, checkFraction, checkInteger, checkFinite } from './util/checks.ts';
 
 // Training harness: a small transformer policy on the CPU or WebGPU, tasks, checkpoints, warm start.

@@ -5,6 +5,7 @@ import { registerBacktest } from './commands/backtest.ts';
 import { registerFit } from './commands/fit.ts';
 import { registerForecast } from './commands/forecast.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerMethods } from './commands/methods.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerPretrain } from './commands/pretrain.ts';
 import { registerReport } from './commands/report.ts';
@@ -39,6 +40,7 @@ export async function main(
   registerBacktest(program, ctx);
   registerWatch(program, ctx, signal);
   registerAcross(program, ctx);
+  registerMethods(program, ctx);
   registerReport(program, ctx);
   registerIngest(program, ctx);
   registerPretrain(program, ctx);

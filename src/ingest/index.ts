@@ -2,6 +2,7 @@
 
 // Loading
 export { ingest, loadLog, buildTables } from './load.ts';
+export { readKeySeries, type KeySeries } from './key-series.ts';
 export { runIdFromPath, LOG_EXTENSIONS } from './run-id.ts';
 export { follow } from './follow.ts';
 export type { Follower, FollowOptions } from './follow.ts';

@@ -27,11 +27,12 @@ export interface ExpandedInput {
 /**
  * Files that sit beside logs in a run folder and are never logs themselves, skipped without a warning in a
  * walk (named directly, they are still read or refused): the config files metadata is read from
- * (`CONFIG_FILES`), SQLite's sidecar files (a store's `-wal` is read with the store), and checkpoints
- * and weights.
+ * (`CONFIG_FILES`), any YAML file (no trainer logs to YAML; a folder of runs keeps its sweep file or Hydra
+ * overrides there), SQLite's sidecar files (a store's `-wal` is read with the store), and checkpoints and
+ * weights.
  */
 const COMPANIONS = new Set(CONFIG_FILES.filter((f) => !f.includes('/')));
-const COMPANION_SUFFIX = /(-wal|-shm|-journal|\.safetensors|\.pt|\.pth|\.ckpt)$/i;
+const COMPANION_SUFFIX = /(-wal|-shm|-journal|\.safetensors|\.pt|\.pth|\.ckpt|\.ya?ml)$/i;
 
 /** Whether a walk leaves this file out quietly (see `COMPANIONS`). */
 export function isCompanionFile(name: string): boolean {

@@ -137,6 +137,13 @@ export interface TrainerSettings {
   legacyEntropyKey?: boolean;
   /** The entropy bonus coefficient of the loss (verl `actor.entropy_coeff`, OpenRLHF `entropy_loss_coef`). */
   entropyCoeff?: number;
+  /** PPO's clip range below and above 1 (verl `actor.clip_ratio_low`, `actor.clip_ratio_high`): a higher upper clip is DAPO's clip-higher. */
+  clipRatioLow?: number;
+  clipRatioHigh?: number;
+  /** Clip-Cov's fraction of tokens detached and KL-Cov's fraction penalised, and KL-Cov's β (verl `actor.policy_loss.clip_cov_ratio`, `kl_cov_ratio`, `ppo_kl_coef`). */
+  clipCovRatio?: number;
+  klCovRatio?: number;
+  klCovCoef?: number;
 }
 
 /** A run's points as typed arrays, sorted by step: what the fitting code consumes. */

@@ -4,6 +4,7 @@
  * size (log-linear per family, with a prediction for a larger model)? Both use each run's analysis (the
  * same points and law as every other command), never a fit of their own.
  */
+import { modelSize } from '../util/format.ts';
 import { median } from 'simple-statistics';
 import { pooledVsSeparate, type PooledTest } from '../fit/compare/pooled.ts';
 import { coefficientScaling, predictLogLinear, type LogLinearFit, type LogLinearPrediction } from '../fit/compare/scaling.ts';
@@ -72,7 +73,7 @@ function groupKey(run: RunAnalysis, by: GroupBy): string | null {
   const info = run.info;
   if (by === 'dataset') return info?.dataset ?? null;
   if (!info?.model || !info.size) return null;
-  return `${info.model} ${info.size / 1e9}B`;
+  return `${info.model} ${modelSize(info.size)}`;
 }
 
 /**

@@ -32,6 +32,9 @@ export { backtest, compareBacktests } from './backtest.ts';
 export type { Backtest, BacktestOptions, BacktestRow, FractionSummary, HorizonSummary, PaperScore, RunBacktest } from './backtest.ts';
 export { compareLawsOnRun, parseLawList, type CompareOnRunOptions, type RunComparison } from './compare.ts';
 
+// Training methods side by side (the entropy mechanism)
+export { compareMethods, readMethodRuns, methodOf, endMean, covarianceCorrelation, COVARIANCE_KEY, ENTROPY_DELTA_KEY, type MethodRun, type MethodSummary, type MethodsOptions, type MethodKeys, type Spread } from './methods.ts';
+
 // Across runs
 export { acrossRuns, groupRuns, poolingTests, scalingFits, type AcrossOptions, type AcrossResult, type FamilyScaling, type GroupBy, type GroupTest, type SizePrediction } from './across.ts';
 

@@ -3,6 +3,7 @@
  * their last path segments, long titles broken at separators rather than cut. The full text always
  * stays reachable (tooltips, headings, subtitles); these only decide what fits on a chart.
  */
+import { modelSize } from '../util/format.ts';
 
 /**
  * Breaks a name into tokens that each end at a separator (`-`, `_`, `/`, space, `:`, `=`, `,`, and `.`
@@ -141,7 +142,7 @@ export function titleLines(text: string, max = 40): string[] {
 /** Parameters as people write them: 7B, 0.5B, 125M. */
 export function sizeText(size: number | undefined): string | undefined {
   if (size === undefined) return undefined;
-  return size >= 1e9 ? `${+(size / 1e9).toPrecision(3)}B` : `${+(size / 1e6).toPrecision(3)}M`;
+  return modelSize(size);
 }
 
 /** The group of a run in cross-run charts: its model family and size, where known. */

@@ -52,3 +52,16 @@ export function interval(ci: readonly [number, number], digits = 4): string {
 export function percent(x: number | null | undefined): string {
   return typeof x === 'number' && Number.isFinite(x) ? `${Math.round(100 * x)}%` : MISSING;
 }
+
+/**
+ * A model's parameter count as model names write it: `7B`, `0.5B`, `125M`, `102k` (to `digits` significant
+ * digits; sizes that are whole tenths of a billion stay in B).
+ * @example modelSize(5e8) // => '0.5B'
+ * @example modelSize(102208) // => '102k'
+ * @example modelSize(3.5e8) // => '350M'
+ */
+export function modelSize(size: number, digits = 3): string {
+  const at = (unit: number, suffix: string) => `${+(size / unit).toPrecision(digits)}${suffix}`;
+  if (size >= 1e9 || (size >= 1e8 && size % 1e8 === 0)) return at(1e9, 'B');
+  return size >= 1e6 ? at(1e6, 'M') : size >= 1e3 ? at(1e3, 'k') : String(size);
+}

@@ -72,6 +72,13 @@ describe('trainer settings', () => {
     assert.deepEqual(trainerSettings(new Map([['temperature', '1.0'], ['entropy_loss_coef', '0.01']])), { temperature: 1, entropyCoeff: 0.01 });
     // A validation temperature alone is not the rollout's.
     assert.equal(trainerSettings(new Map([['actor_rollout_ref.rollout.val_kwargs.temperature', '0']])), undefined);
+    // The settings that name a method: clip-higher's upper clip, Clip-Cov's r, KL-Cov's k and β (verl's keys).
+    const method = new Map([
+      ['actor_rollout_ref.actor.clip_ratio_low', '0.2'], ['actor_rollout_ref.actor.clip_ratio_high', '0.28'],
+      ['actor_rollout_ref.actor.policy_loss.clip_cov_ratio', '0.0002'], ['actor_rollout_ref.actor.policy_loss.kl_cov_ratio', '0.002'],
+      ['actor_rollout_ref.actor.policy_loss.ppo_kl_coef', '1'],
+    ]);
+    assert.deepEqual(trainerSettings(method), { clipRatioLow: 0.2, clipRatioHigh: 0.28, clipCovRatio: 0.0002, klCovRatio: 0.002, klCovCoef: 1 });
   });
 
   test('every real verl log: metadata from its printed config, trainer settings on RunInfo', async () => {

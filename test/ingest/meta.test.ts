@@ -68,6 +68,7 @@ describe('metadata from names', () => {
     assert.deepEqual(metaFromName('gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640'), { model: 'gemma-2', size: 2e9, algorithm: 'ppo' });
     assert.deepEqual(metaFromName('Qwen2.5-0.5B-bsz256_2-prompt1024-resp512-0.567'), { model: 'qwen2.5', size: 5e8 });
     assert.deepEqual(metaFromName('Qwen/Qwen2.5-Math-7B'), { model: 'qwen2.5-math', size: 7e9 });
+    assert.deepEqual(metaFromName('entropy-law-transformer-2x64'), { model: 'entropy-law-transformer' });
     assert.deepEqual(metaFromName('meta-llama/Llama-3.1-8B-Instruct'), { model: 'llama-3.1', size: 8e9 });
     assert.deepEqual(metaFromName('qwen3-30b-a3b-dapo-dapo-math-17k'), { model: 'qwen3', size: 3e10, algorithm: 'dapo', dataset: 'dapo-math-17k' });
     assert.deepEqual(metaFromName('DeepSeek-R1-Distill-Qwen-1.5B'), { model: 'deepseek-r1-distill-qwen', size: 1.5e9 });

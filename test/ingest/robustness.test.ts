@@ -97,12 +97,13 @@ describe('files that are not logs', () => {
     assert.ok(warnings.list().every((w) => w.startsWith(`skipped ${join(dir, 'junk')}/`)));
   });
 
-  it("a run folder's config, checkpoint and SQLite sidecar files are left out of a walk without a warning", async () => {
+  it("a run folder's config, sweep, checkpoint and SQLite sidecar files are left out of a walk without a warning", async () => {
     put('run-folder/log.log', [line(1, 0.5, 0.1), line(2, 0.4, 0.2), ''].join('\n'));
     put('run-folder/config.yaml', 'actor_rollout_ref:\n  rollout:\n    temperature: 1.0\n');
     put('run-folder/training_args.json', '{"learning_rate": 1e-6}');
     put('run-folder/checkpoint.safetensors', Buffer.from([1, 2, 3, 4]));
     put('run-folder/project.db-wal', Buffer.from([0, 0, 0]));
+    put('run-folder/experiment.yaml', 'train: {steps: 200}\ngrid:\n  seed: [0, 1]\n');
     const warnings = new Warnings();
     const data = await ingest([join(dir, 'run-folder')], { warnings });
     assert.deepEqual(data.runs.map((r) => r.id), ['log']);

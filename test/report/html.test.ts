@@ -108,7 +108,7 @@ test('the run table shows model, size, algorithm and dataset where known, escape
   assert.equal(headers[0], 'run');
   assert.equal(html.includes('&lt;b&gt;qwen2.5&lt;/b&gt;'), true);
   assert.match(html, />7B<\/td>/);
-  assert.match(html, />500M<\/td>/);
+  assert.match(html, />0.5B<\/td>/);
   // Without any metadata the columns are left out.
   const bare = markupOnly(renderReport({ runs: [syntheticRun('plain')], warnings: [] }));
   assert.equal(/<th[^>]*>model<\/th>/.test(bare), false);

@@ -44,7 +44,7 @@ test('titleLines breaks a title after separators, never cutting it', () => {
 test('middleEllipsis, sizeText and modelGroup', () => {
   assert.equal(middleEllipsis('abcdefghij', 5), 'ab…ij');
   assert.equal(middleEllipsis('abc', 5), 'abc');
-  assert.deepEqual([sizeText(7e9), sizeText(5e8), sizeText(1.5e9), sizeText(undefined)], ['7B', '500M', '1.5B', undefined]);
+  assert.deepEqual([sizeText(7e9), sizeText(5e8), sizeText(1.5e9), sizeText(undefined)], ['7B', '0.5B', '1.5B', undefined]);
   assert.equal(modelGroup({ model: 'qwen2.5', size: 7e9 }), 'qwen2.5 7B');
   assert.equal(modelGroup({ model: 'qwen2.5' }), 'qwen2.5');
   assert.equal(modelGroup({ size: 7e9 }), null);

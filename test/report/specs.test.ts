@@ -252,11 +252,11 @@ test('forestRows: grouped by model (groups by their best ceiling), highest first
     syntheticRun('bad', { n: 2, error: 'too few points' }),
   ];
   const rows = forestRows(runs);
-  assert.deepEqual(rows.map((r) => [r.run, r.group, r.rank]), [['q7-rloo', 'qwen2.5 7B', 1], ['q7-grpo', 'qwen2.5 7B', 2], ['q05-grpo', 'qwen2.5 500M', 3]]);
+  assert.deepEqual(rows.map((r) => [r.run, r.group, r.rank]), [['q7-rloo', 'qwen2.5 7B', 1], ['q7-grpo', 'qwen2.5 7B', 2], ['q05-grpo', 'qwen2.5 0.5B', 3]]);
   assert.deepEqual([rows[0].lo, rows[0].hi], runs[2].ceiling!.ci);
   const spec: any = forestSpec(runs)!;
   // A block per model, the x axis under the last only, colour by algorithm.
-  assert.deepEqual(spec.vconcat.map((v: any) => v.title.text), ['qwen2.5 7B', 'qwen2.5 500M']);
+  assert.deepEqual(spec.vconcat.map((v: any) => v.title.text), ['qwen2.5 7B', 'qwen2.5 0.5B']);
   assert.deepEqual(spec.vconcat.map((v: any) => v.data.values.length), [2, 1]);
   assert.deepEqual(spec.vconcat[0].layer.map(markType), ['rule', 'point']);
   assert.equal(spec.vconcat[0].layer[1].encoding.x.axis.labels, false);

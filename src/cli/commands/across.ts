@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { acrossRuns, analyzeDataset, fixed, parseModelSize, UsageError, type AcrossResult, type GroupBy, type LogLinearFit } from '../../index.ts';
+import { acrossRuns, analyzeDataset, fixed, modelSize, parseModelSize, UsageError, type AcrossResult, type GroupBy, type LogLinearFit } from '../../index.ts';
 import type { CliContext } from '../context.ts';
 import { table } from '../format.ts';
 import { analyzeOptions, readInputs, withFitFlags, withInputFlags, type FitFlags, type InputFlags } from '../options.ts';
@@ -56,7 +56,7 @@ function acrossText({ pooled, scaling, predictions }: AcrossResult): string {
   if (scaling.length === 0) parts.push('coefficient scaling: no run has a known model family and size (give --model and --size, a manifest, or names like qwen2.5-7b)');
   for (const { model, size, a, b, ceiling } of predictions) {
     parts.push(
-      `predicted for ${model} ${size / 1e9}B: a = ${fixed(a.value)} (95% prediction ${fixed(a.predictionInterval[0])}–${fixed(a.predictionInterval[1])}), ` +
+      `predicted for ${model} ${modelSize(size)}: a = ${fixed(a.value)} (95% prediction ${fixed(a.predictionInterval[0])}–${fixed(a.predictionInterval[1])}), ` +
         `b = ${fixed(b.value)} (95% prediction ${fixed(b.predictionInterval[0])}–${fixed(b.predictionInterval[1])}), ceiling b − a ≈ ${fixed(ceiling)}`,
     );
   }

@@ -16,6 +16,8 @@ const FAMILIES: ReadonlyArray<[pattern: RegExp, family: (m: RegExpExecArray) => 
   [/phi[-_]?(\d(?:\.\d)?)/i, (m) => `phi-${m[1]}`],
   [/olmo[-_]?(\d)?/i, (m) => `olmo${m[1] ? `-${m[1]}` : ''}`],
   [/internlm(\d(?:\.\d)?)?/i, (m) => `internlm${m[1] ?? ''}`],
+  // The training harness's own policies (`entropy-law-transformer-2x64`: layers × width).
+  [/entropy-law-transformer/i, () => 'entropy-law-transformer'],
 ];
 
 /**

@@ -2,6 +2,7 @@
  * A run's metadata from all its sources, each field from the strongest that has it:
  * flags (`--model` …, for every run) > manifest > config files beside the log > names.
  */
+import { modelSize } from '../../util/format.ts';
 import { basename, dirname } from 'node:path';
 import type { Warnings } from '../../util/warnings.ts';
 import type { MetaOrigin, RawRun, RunMeta, TrainerSettings } from '../types.ts';
@@ -122,9 +123,7 @@ export async function resolveRunMeta(id: string, source: string, options: Resolv
  * formatRunMeta({ model: 'qwen2.5', size: 5e8, algorithm: 'grpo' }) // => 'qwen2.5 0.5B, grpo'
  */
 export function formatRunMeta(meta: RunMeta): string {
-  // Written as model names write them: `0.5B`, `7B`, but `125M`, `350M`.
-  const inB = meta.size !== undefined && (meta.size >= 1e9 || meta.size % 1e8 === 0);
-  const size = meta.size === undefined ? undefined : inB ? `${+(meta.size / 1e9).toPrecision(4)}B` : `${+(meta.size / 1e6).toPrecision(4)}M`;
+  const size = meta.size === undefined ? undefined : modelSize(meta.size, 4);
   const model = [meta.model, size].filter(Boolean).join(' ');
   return [model, meta.algorithm, meta.dataset].filter(Boolean).join(', ');
 }

@@ -1,7 +1,7 @@
 /**
  * The trainer settings that change what a run's numbers mean (`TrainerSettings`), from the flat config
  * keys a log states about itself. Keys are verl's (`actor_rollout_ref.rollout.temperature`,
- * `actor_rollout_ref.actor.loss_agg_mode`, `…actor.use_dynamic_bsz`, `…actor.entropy_coeff`, as in verl's
+ * `actor_rollout_ref.actor.loss_agg_mode`, `…actor.use_dynamic_bsz`, `…actor.entropy_coeff`, `…actor.clip_ratio_low/high`, `…actor.policy_loss.{clip_cov_ratio,kl_cov_ratio,ppo_kl_coef}`, as in verl's
  * `ppo_trainer.yaml`), then the flat argument names of TRL's GRPOConfig and OpenRLHF (`temperature`,
  * `entropy_loss_coef`).
  */
@@ -49,6 +49,16 @@ export function trainerSettings(config: Map<string, string>, entropyKey?: string
   if (dynamic !== undefined) out.dynamicBatch = dynamic;
   const coeff = number(find(config, ['actor_rollout_ref.actor.entropy_coeff', 'actor.entropy_coeff', 'entropy_coeff', 'entropy_loss_coef']));
   if (coeff !== undefined) out.entropyCoeff = coeff;
+  const low = number(find(config, ['actor_rollout_ref.actor.clip_ratio_low', 'actor.clip_ratio_low']));
+  if (low !== undefined) out.clipRatioLow = low;
+  const high = number(find(config, ['actor_rollout_ref.actor.clip_ratio_high', 'actor.clip_ratio_high']));
+  if (high !== undefined) out.clipRatioHigh = high;
+  const clipCov = number(find(config, ['actor.policy_loss.clip_cov_ratio', 'policy_loss.clip_cov_ratio']));
+  if (clipCov !== undefined) out.clipCovRatio = clipCov;
+  const klCov = number(find(config, ['actor.policy_loss.kl_cov_ratio', 'policy_loss.kl_cov_ratio']));
+  if (klCov !== undefined) out.klCovRatio = klCov;
+  const klCoef = number(find(config, ['actor.policy_loss.ppo_kl_coef', 'policy_loss.ppo_kl_coef']));
+  if (klCoef !== undefined) out.klCovCoef = klCoef;
   if (entropyKey === LEGACY_ENTROPY_KEY) out.legacyEntropyKey = true;
   return Object.keys(out).length > 0 ? out : undefined;
 }
