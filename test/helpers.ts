@@ -14,6 +14,8 @@ export const REAL_LOGS = fixture('real/');
 
 /** The NIST StRD nonlinear regression datasets (test/fixtures/nist-strd/README.md). */
 export const NIST_STRD = fixture('nist-strd/');
+/** Synthetic runs made from known coefficients (test/fixtures/synthetic/generate.ts). */
+export const SYNTHETIC = fixture('synthetic/');
 
 /**
  * Waits until `condition()` holds, checking every few milliseconds, and fails after `timeoutMs`: the

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cli } from './run-cli.ts';
-import { assertClose, REAL_LOGS } from '../helpers.ts';
+import { assertClose, REAL_LOGS, SYNTHETIC } from '../helpers.ts';
 
 const LOGS = REAL_LOGS;
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -104,7 +104,7 @@ describe('entropy-law ingest and report', () => {
 
   it('writes a self-contained report and prints the fit table', async () => {
     const out = join(tempDir(), 'report.html');
-    const { code, stdout } = await cli('report', 'data/', '--out', out);
+    const { code, stdout } = await cli('report', SYNTHETIC, '--out', out);
     assert.equal(code, 0);
     assert.match(stdout, /synthetic-qwen2\.5-7b-grpo/);
     assert.match(stdout, new RegExp(`wrote ${out}`));
@@ -117,7 +117,7 @@ describe('entropy-law ingest and report', () => {
 describe('entropy-law report --format', () => {
   it('writes each chart as SVG and as a Vega-Lite spec', async () => {
     const dir = tempDir();
-    const svg = await cli('report', 'data/', '--format', 'svg', '--out', join(dir, 'svg'), '--json');
+    const svg = await cli('report', SYNTHETIC, '--format', 'svg', '--out', join(dir, 'svg'), '--json');
     assert.equal(svg.code, 0);
     const { written } = JSON.parse(svg.stdout) as { written: string[] };
     // Three charts per run (law, timeline, ceiling convergence) for the five sample runs, plus the figures
@@ -125,14 +125,14 @@ describe('entropy-law report --format', () => {
     assert.equal(written.length, 20);
     assert.deepEqual(written.filter((f) => !/\/\d{3}-/.test(f)).map((f) => f.split('/').at(-1)), ['all-runs.svg', 'ceilings.svg', 'convergence-all.svg', 'settle.svg', 'scaling-qwen2-5.svg']);
     for (const file of written) assert.match(readFileSync(file, 'utf8'), /^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
-    const vl = await cli('report', 'data/', '--format', 'vl.json', '--out', join(dir, 'vl'), '--json');
+    const vl = await cli('report', SYNTHETIC, '--format', 'vl.json', '--out', join(dir, 'vl'), '--json');
     for (const file of JSON.parse(vl.stdout).written as string[]) {
       assert.match(JSON.parse(readFileSync(file, 'utf8')).$schema, /vega-lite/);
     }
   });
 
   it('refuses an unknown format', async () => {
-    assert.equal((await cli('report', 'data/', '--format', 'pdf')).code, 2);
+    assert.equal((await cli('report', SYNTHETIC, '--format', 'pdf')).code, 2);
   });
 });
 

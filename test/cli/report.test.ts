@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { unpackChart } from '../../src/index.ts';
 import { runCli } from './run-cli.ts';
-import { REAL_LOGS, waitFor } from '../helpers.ts';
+import { REAL_LOGS, SYNTHETIC, waitFor } from '../helpers.ts';
 
 const dataOf = (html: string) => JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]);
 
 describe('entropy-law report: what the page is given', () => {
   it('every run gets its ceiling convergence, and the page the across-runs results with --predict-size', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'entropy-law-report-')), 'r.html');
-    const r = await runCli(['report', 'data/', '--out', out, '--predict-size', '72B']);
+    const r = await runCli(['report', SYNTHETIC, '--out', out, '--predict-size', '72B']);
     assert.equal(r.code, 0, r.stderr);
     const html = readFileSync(out, 'utf8');
     const data = dataOf(html);
@@ -23,7 +23,7 @@ describe('entropy-law report: what the page is given', () => {
     const scaling = unpackChart(data, 'scaling-0') as { datasets: Record<string, Record<string, number>[]> };
     assert.ok(Object.values(scaling.datasets).some((rows) => rows.length === 1 && rows[0].size === 72));
     assert.match(html, /ceiling settled \(±0\.01\)/);
-    assert.equal((await runCli(['report', 'data/', '--out', out, '--predict-size', 'big'])).code, 2);
+    assert.equal((await runCli(['report', SYNTHETIC, '--out', out, '--predict-size', 'big'])).code, 2);
   });
 });
 

@@ -202,9 +202,9 @@ test('500 runs: overview, sort, filter, pages of small multiples, links to a run
   await page.close();
 });
 
-/** The sample runs in data/ as the report command analyses them: early forecast, convergence, across runs. */
+/** The synthetic runs (test/fixtures/synthetic) as the report command analyses them: early forecast, convergence, across runs. */
 async function sampleInput(): Promise<ReportInput> {
-  const dataset = await ingest([new URL('../../data/', import.meta.url).pathname]);
+  const dataset = await ingest([new URL('../fixtures/synthetic/', import.meta.url).pathname]);
   const runs = analyzeDataset(dataset, { fraction: 0.15 }) as ReportRun[];
   for (const run of runs) run.convergence = ceilingConvergence(run);
   return { runs, warnings: [], across: acrossRuns(runs, { predictSize: 72e9 }) };
