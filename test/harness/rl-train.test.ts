@@ -67,7 +67,7 @@ test('config.yaml is verl/Hydra style: the metadata reader finds model size, alg
   const size = parameterCount(r.policy.config).total;
   r.policy.dispose();
   assert.equal(config.actor_rollout_ref.model.num_parameters, size);
-  assert.deepEqual(metaFromConfig(flattenConfig(config)), { size, algorithm: 'clip-cov', dataset: 'add' });
+  assert.deepEqual(metaFromConfig(flattenConfig(config)), { model: 'entropy-law-transformer', size, algorithm: 'clip-cov', dataset: 'add' });
   const plain = await train({ ...SMALL, from: base, algo: 'reinforce++', steps: 1, out: join(dir, 'rpp') });
   plain.policy.dispose();
   assert.equal(metaFromConfig(flattenConfig(parse(await readFile(join(dir, 'rpp', 'config.yaml'), 'utf8')))).algorithm, 'reinforce++');
