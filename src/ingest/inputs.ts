@@ -83,7 +83,7 @@ export async function expandInput(input: string): Promise<ExpandedInput> {
   const info = await stat(input).catch(() => undefined);
   if (info?.isDirectory()) {
     const entries = await walk(input);
-    if (entries.length === 0) inputError('directory holds no files', { file: input });
+    if (entries.length === 0) inputError('directory holds no log files (config, YAML, checkpoint and dot files are not read as logs)', { file: input });
     return expanded(input, entries, entries.length === 1 && entries[0].path === input);
   }
   if (info) return expanded(input, [{ path: input }], true);

@@ -43,7 +43,7 @@ for (const device of ['cpu', 'webgpu']) {
       assert.ok(run.meta.size > 1000 && run.meta.size < 10000, `size ${run.meta.size}`);
       assert.ok(Number.isFinite(run.params.a) && Number.isFinite(run.params.b), JSON.stringify(run));
       const table = await cli('fit', runs);
-      assert.match(table.stdout, new RegExp(`grpo-${device}: H = actor/entropy, R = val-core/sort-3d/acc/mean@1 \\(validation\\);.* [0-9.]+M, kl-cov, sort-3d`));
+      assert.match(table.stdout, new RegExp(`grpo-${device}: H = actor/entropy, R = val-core/sort-3d/acc/mean@1 \\(validation\\);.* entropy-law-transformer [0-9.]+k, kl-cov, sort-3d`));
       const forecast = await cli('forecast', runs, '--json');
       assert.equal(forecast.code, 0, forecast.stderr);
       const [f] = JSON.parse(forecast.stdout).runs;
