@@ -4,8 +4,8 @@
  * size (log-linear per family, with a prediction for a larger model)? Both use each run's analysis (the
  * same points and law as every other command), never a fit of their own.
  */
-import { modelSize } from '../util/format.ts';
 import { median } from 'simple-statistics';
+import { modelSize } from '../util/format.ts';
 import { pooledVsSeparate, type PooledTest } from '../fit/compare/pooled.ts';
 import { coefficientScaling, predictLogLinear, type LogLinearFit, type LogLinearPrediction } from '../fit/compare/scaling.ts';
 import { InputError } from '../util/errors.ts';

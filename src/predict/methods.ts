@@ -133,7 +133,9 @@ export function compareMethods(runs: readonly MethodRun[], options: MethodsOptio
   for (const run of runs) {
     if (run.entropy.step.length === 0 || run.metric.step.length === 0) continue;
     const key = JSON.stringify([run.info.model ?? null, run.info.size ?? null, methodOf(run.info)]);
-    groups.set(key, [...(groups.get(key) ?? []), run]);
+    const group = groups.get(key);
+    if (group) group.push(run);
+    else groups.set(key, [run]);
   }
   const summaries = [...groups.values()].map((group): MethodSummary => {
     const { model, size } = group[0].info;

@@ -2,8 +2,8 @@
  * A run's metadata from all its sources, each field from the strongest that has it:
  * flags (`--model` …, for every run) > manifest > config files beside the log > names.
  */
-import { modelSize } from '../../util/format.ts';
 import { basename, dirname } from 'node:path';
+import { modelSize } from '../../util/format.ts';
 import type { Warnings } from '../../util/warnings.ts';
 import type { MetaOrigin, RawRun, RunMeta, TrainerSettings } from '../types.ts';
 import { configFromFiles, metaFromConfig } from './config.ts';

@@ -20,6 +20,16 @@ function find(config: Map<string, string>, rules: readonly string[]): string | u
   return undefined;
 }
 
+/** The numeric settings read the same way, each from the first key present (verl's first). */
+const NUMBER_SETTINGS: ReadonlyArray<[field: 'entropyCoeff' | 'clipRatioLow' | 'clipRatioHigh' | 'clipCovRatio' | 'klCovRatio' | 'klCovCoef', rules: readonly string[]]> = [
+  ['entropyCoeff', ['actor_rollout_ref.actor.entropy_coeff', 'actor.entropy_coeff', 'entropy_coeff', 'entropy_loss_coef']],
+  ['clipRatioLow', ['actor_rollout_ref.actor.clip_ratio_low', 'actor.clip_ratio_low']],
+  ['clipRatioHigh', ['actor_rollout_ref.actor.clip_ratio_high', 'actor.clip_ratio_high']],
+  ['clipCovRatio', ['actor.policy_loss.clip_cov_ratio', 'policy_loss.clip_cov_ratio']],
+  ['klCovRatio', ['actor.policy_loss.kl_cov_ratio', 'policy_loss.kl_cov_ratio']],
+  ['klCovCoef', ['actor.policy_loss.ppo_kl_coef', 'policy_loss.ppo_kl_coef']],
+];
+
 function number(text: string | undefined): number | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const x = Number(text);
@@ -47,18 +57,10 @@ export function trainerSettings(config: Map<string, string>, entropyKey?: string
   if (mode) out.lossAggMode = mode;
   const dynamic = boolean(find(config, ['actor_rollout_ref.actor.use_dynamic_bsz', 'actor.use_dynamic_bsz']));
   if (dynamic !== undefined) out.dynamicBatch = dynamic;
-  const coeff = number(find(config, ['actor_rollout_ref.actor.entropy_coeff', 'actor.entropy_coeff', 'entropy_coeff', 'entropy_loss_coef']));
-  if (coeff !== undefined) out.entropyCoeff = coeff;
-  const low = number(find(config, ['actor_rollout_ref.actor.clip_ratio_low', 'actor.clip_ratio_low']));
-  if (low !== undefined) out.clipRatioLow = low;
-  const high = number(find(config, ['actor_rollout_ref.actor.clip_ratio_high', 'actor.clip_ratio_high']));
-  if (high !== undefined) out.clipRatioHigh = high;
-  const clipCov = number(find(config, ['actor.policy_loss.clip_cov_ratio', 'policy_loss.clip_cov_ratio']));
-  if (clipCov !== undefined) out.clipCovRatio = clipCov;
-  const klCov = number(find(config, ['actor.policy_loss.kl_cov_ratio', 'policy_loss.kl_cov_ratio']));
-  if (klCov !== undefined) out.klCovRatio = klCov;
-  const klCoef = number(find(config, ['actor.policy_loss.ppo_kl_coef', 'policy_loss.ppo_kl_coef']));
-  if (klCoef !== undefined) out.klCovCoef = klCoef;
+  for (const [field, rules] of NUMBER_SETTINGS) {
+    const x = number(find(config, rules));
+    if (x !== undefined) out[field] = x;
+  }
   if (entropyKey === LEGACY_ENTROPY_KEY) out.legacyEntropyKey = true;
   return Object.keys(out).length > 0 ? out : undefined;
 }
